@@ -1,0 +1,69 @@
+/**
+ * The Model concept. A model is a pure function of named weight tensors: `forward` reads weights from `params`
+ * (its own variables unless overridden), so masks, ablations and imported weights never need a fork of the model
+ * code — pass a different params record. Every intermediate goes through a named hook point (lib/hooks).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { CacheResult, HookMap, HookRuntime } from '../hooks';
+
+export type Params = Record<string, tf.Tensor>;
+
+/** A batch of token sequences of equal length: the full sequence prompt ++ target, row-major [batchSize, length]. */
+export interface SequenceBatch {
+  tokens: Int32Array;
+  batchSize: number;
+  /** Total length promptLength + targetLength. */
+  length: number;
+  promptLength: number;
+}
+
+export type DecodeMode = 'teacher' | 'greedy';
+
+export interface ForwardOptions {
+  /** 'teacher': answer step j reads target token j-1 (training); 'greedy': it reads the model's own previous argmax. */
+  mode?: DecodeMode;
+  /** Weights to use instead of the model's variables (same names and shapes). Missing names fall back to the variables. */
+  params?: Params;
+  hooks?: HookRuntime;
+}
+
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  /** How the initialiser fills it. */
+  init: 'uniform' | 'normal' | 'zeros' | 'ones';
+  /** Bound for uniform (±scale) or standard deviation for normal. */
+  scale?: number;
+  /** Whether masks/pruning may touch this tensor (weights yes; biases, norms, embeddings no by default). */
+  maskable: boolean;
+}
+
+export interface ModelBase<Config, HookName extends string> {
+  readonly config: Config;
+  /** Named trainable variables, in a stable order. */
+  readonly params: Record<string, tf.Variable>;
+  readonly paramSpecs: readonly ParamSpec[];
+  /** Every hook point this model instance exposes, in forward order. */
+  readonly hookPoints: readonly HookName[];
+  /** Points that fire once per time step; their cached tensors are [batch, time, ...]. */
+  readonly stepwiseHooks: ReadonlySet<HookName>;
+  dispose(): void;
+}
+
+export interface SequenceModel<Config = unknown, HookName extends string = string> extends ModelBase<Config, HookName> {
+  readonly kind: 'sequence';
+  readonly vocabSize: number;
+  /**
+   * The hook whose time axis is aligned with `EncodedExample.positionLabels` (input position 0 = first prompt
+   * token), used by auxiliary supervision, probes and automaton extraction by default.
+   */
+  readonly stateHook: HookName;
+  /** Logits at the answer positions: [batchSize, targetLength, vocabSize]. */
+  forward(batch: SequenceBatch, options?: ForwardOptions): tf.Tensor3D;
+  /** Output plus only the requested activations. Dispose the result (hooks/disposeResult). */
+  runWithCache(batch: SequenceBatch, options: { names: readonly HookName[]; mode?: DecodeMode; params?: Params }): CacheResult<HookName>;
+  /** Forward with hooks that may read or replace activations; returns logits like `forward`. */
+  runWithHooks(batch: SequenceBatch, hooks: HookMap<HookName>, options?: { mode?: DecodeMode; params?: Params }): tf.Tensor3D;
+  /** Greedy answers [batchSize, targetLength] as token ids. */
+  generate(batch: SequenceBatch, options?: { params?: Params }): Int32Array;
+}
