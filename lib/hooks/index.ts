@@ -69,14 +69,25 @@ export class HookRuntime {
     return current as T;
   }
 
-  /** The cached activations: per-step points are stacked on axis 1 (time). Call inside the forward pass's tidy scope. */
-  collect(stepwise: ReadonlySet<string>): Record<string, tf.Tensor> {
+  /**
+   * Stacks the cached activations (per-step points on axis 1, time) and keeps them out of the enclosing tidy
+   * scope, so they outlive the forward pass. Call once, inside the forward pass's scope; read them with `cached`.
+   */
+  seal(stepwise: ReadonlySet<string>): Record<string, tf.Tensor> {
     const out: Record<string, tf.Tensor> = {};
     for (const [name, list] of this.steps) {
-      out[name] = stepwise.has(name) ? tf.stack(list, 1) : list.length === 1 ? list[0] : tf.stack(list, 1);
+      out[name] = tf.keep(stepwise.has(name) || list.length > 1 ? tf.stack(list, 1) : list[0]);
     }
-    return out;
+    this.steps.clear();
+    return (this.sealed = out);
   }
+
+  /** The activations cached by the last sealed forward pass. The caller owns (and disposes) them. */
+  get cached(): Record<string, tf.Tensor> {
+    return this.sealed;
+  }
+
+  private sealed: Record<string, tf.Tensor> = {};
 }
 
 export const NO_HOOKS = new HookRuntime();
@@ -109,8 +120,7 @@ export function runHooked<Name extends string>(
   const output = tf.tidy(() => {
     const rt = new HookRuntime(options.hooks as HookMap, new Set(options.names ?? []));
     const out = forward(rt);
-    cache = rt.collect(options.stepwise);
-    for (const t of Object.values(cache)) tf.keep(t);
+    cache = rt.seal(options.stepwise);
     return out;
   });
   // A cached tensor may be the output itself (e.g. hook_logits); give the caller a distinct handle to dispose.

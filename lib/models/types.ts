@@ -60,10 +60,30 @@ export interface SequenceModel<Config = unknown, HookName extends string = strin
   readonly stateHook: HookName;
   /** Logits at the answer positions: [batchSize, targetLength, vocabSize]. */
   forward(batch: SequenceBatch, options?: ForwardOptions): tf.Tensor3D;
-  /** Output plus only the requested activations. Dispose the result (hooks/disposeResult). */
-  runWithCache(batch: SequenceBatch, options: { names: readonly HookName[]; mode?: DecodeMode; params?: Params }): CacheResult<HookName>;
+  /** Output plus only the requested activations (after any `hooks` replaced them). Dispose the result (hooks/disposeResult). */
+  runWithCache(batch: SequenceBatch, options: { names: readonly HookName[]; hooks?: HookMap<HookName>; mode?: DecodeMode; params?: Params }): CacheResult<HookName>;
   /** Forward with hooks that may read or replace activations; returns logits like `forward`. */
   runWithHooks(batch: SequenceBatch, hooks: HookMap<HookName>, options?: { mode?: DecodeMode; params?: Params }): tf.Tensor3D;
   /** Greedy answers [batchSize, targetLength] as token ids. */
   generate(batch: SequenceBatch, options?: { params?: Params }): Int32Array;
 }
+
+/** A batch of fixed-size feature vectors, row-major [batchSize, inputSize]. */
+export interface VectorBatch {
+  inputs: Float32Array;
+  batchSize: number;
+  inputSize: number;
+}
+
+/** A feed-forward model on vectors (task-family MLPs, subroutine classifiers). */
+export interface VectorModel<Config = unknown, HookName extends string = string> extends ModelBase<Config, HookName> {
+  readonly kind: 'vector';
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** Outputs [batchSize, outputSize] (regression values or class logits). */
+  forward(batch: VectorBatch, options?: { params?: Params; hooks?: HookRuntime }): tf.Tensor2D;
+  runWithCache(batch: VectorBatch, options: { names: readonly HookName[]; params?: Params }): CacheResult<HookName>;
+  runWithHooks(batch: VectorBatch, hooks: HookMap<HookName>, options?: { params?: Params }): tf.Tensor2D;
+}
+
+export type AnyModel = SequenceModel<unknown, string> | VectorModel<unknown, string>;

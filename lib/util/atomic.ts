@@ -15,7 +15,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const tmp = tempName(file);
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, data);
+    if (typeof data === 'string') fs.writeSync(fd, data);
+    else fs.writeSync(fd, data);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

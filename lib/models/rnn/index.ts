@@ -1,0 +1,3 @@
+export * from './config';
+export * from './hook-names';
+export { RnnModel, rnnParamSpecs } from './model';

@@ -1,0 +1,142 @@
+/**
+ * The minGPT-style decoder-only transformer as a SequenceModel. It reads the single stream prompt ++ target[0..-2]
+ * under a causal mask and returns logits at the answer positions. No dropout: forward passes are deterministic
+ * (minGPT trains with dropout 0.1; the trainer would have to add it).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { CacheResult, HookMap, HookRuntime, NO_HOOKS, runHooked } from '../../hooks';
+import { ComplensError } from '../../util/errors';
+import { initParams, weight } from '../init';
+import { DecodeMode, ForwardOptions, ParamSpec, Params, SequenceBatch, SequenceModel } from '../types';
+import { TransformerConfig, validateTransformerConfig } from './config';
+import { transformerPass } from './forward';
+import { TransformerHookName, transformerHookPoints } from './hook-names';
+import { transformerParamSpecs } from './params';
+
+export class TransformerModel implements SequenceModel<TransformerConfig, TransformerHookName> {
+  readonly kind = 'sequence' as const;
+  readonly config: TransformerConfig;
+  readonly params: Record<string, tf.Variable>;
+  readonly paramSpecs: readonly ParamSpec[];
+  readonly hookPoints: readonly TransformerHookName[];
+  /** Empty: time is already an axis of every activation. */
+  readonly stepwiseHooks: ReadonlySet<TransformerHookName> = new Set();
+  /** The last block's output; its time axis is the input positions, aligned with `positionLabels`. */
+  readonly stateHook: TransformerHookName;
+
+  constructor(config: TransformerConfig, seed: number) {
+    this.config = validateTransformerConfig(config);
+    this.paramSpecs = transformerParamSpecs(this.config);
+    this.params = initParams(this.paramSpecs, seed);
+    this.hookPoints = transformerHookPoints(this.config);
+    this.stateHook = `blocks.${this.config.nLayers - 1}.hook_resid_post`;
+  }
+
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+
+  /**
+   * Logits at the answer positions [B, targetLength, V]. With `options.hooks`, the activations it caches are
+   * sealed and readable as `options.hooks.cached` (the caller disposes them); in greedy mode they come from the
+   * final pass only.
+   */
+  forward(batch: SequenceBatch, options: ForwardOptions = {}): tf.Tensor3D {
+    const rt = options.hooks ?? NO_HOOKS;
+    return tf.tidy(() => {
+      const out = this.run(batch, options.mode ?? 'teacher', options.params, rt);
+      if (rt !== NO_HOOKS) rt.seal(this.stepwiseHooks);
+      return out;
+    });
+  }
+
+  runWithCache(
+    batch: SequenceBatch,
+    options: { names: readonly TransformerHookName[]; hooks?: HookMap<TransformerHookName>; mode?: DecodeMode; params?: Params },
+  ): CacheResult<TransformerHookName> {
+    return runHooked((rt) => this.run(batch, options.mode ?? 'teacher', options.params, rt), {
+      names: options.names,
+      hooks: options.hooks,
+      known: this.hookPoints,
+      stepwise: this.stepwiseHooks,
+    });
+  }
+
+  runWithHooks(batch: SequenceBatch, hooks: HookMap<TransformerHookName>, options: { mode?: DecodeMode; params?: Params } = {}): tf.Tensor3D {
+    return runHooked((rt) => this.run(batch, options.mode ?? 'teacher', options.params, rt), {
+      hooks,
+      known: this.hookPoints,
+      stepwise: this.stepwiseHooks,
+    }).output as tf.Tensor3D;
+  }
+
+  generate(batch: SequenceBatch, options: { params?: Params } = {}): Int32Array {
+    const ids = tf.tidy(() => tf.argMax(this.run(batch, 'greedy', options.params, NO_HOOKS), 2));
+    const out = Int32Array.from(ids.dataSync());
+    ids.dispose();
+    return out;
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.params)) v.dispose();
+  }
+
+  /** Callers own the tidy scope. */
+  private run(batch: SequenceBatch, mode: DecodeMode, override: Params | undefined, rt: HookRuntime): tf.Tensor3D {
+    this.check(batch);
+    const w = (name: string) => weight(this.params, override, name);
+    const { batchSize: B, length, promptLength } = batch;
+    const T = length - 1; // the last target token is never read
+    const tokens = inputTokens(batch);
+    const pass = (position?: number) => transformerPass(this.config, w, { tokens, B, T, answerStart: promptLength - 1, position }, rt);
+    if (mode === 'teacher') return pass();
+
+    // Greedy: one full-length pass per answer token. Positions not yet decoded hold 0; under the causal mask they
+    // cannot affect the position being decoded. Hooks act on every pass (so a patch steers the decoded tokens);
+    // the activations cached by the earlier passes are dropped, and the cache reflects the final pass only.
+    for (let b = 0; b < B; b++) tokens.fill(0, b * T + promptLength, (b + 1) * T);
+    const answers = length - promptLength;
+    for (let j = 0; j < answers - 1; j++) {
+      const decoded = tf.tidy(() => {
+        const logits = pass(promptLength - 1 + j);
+        const next = tf.argMax(tf.squeeze(tf.slice(logits, [0, j, 0], [B, 1, this.config.vocabSize]), [1]), 1);
+        // After the argmax: a cached tensor may be `logits` itself.
+        for (const t of Object.values(rt.seal(this.stepwiseHooks))) t.dispose();
+        return next;
+      });
+      const ids = decoded.dataSync();
+      decoded.dispose();
+      for (let b = 0; b < B; b++) tokens[b * T + promptLength + j] = ids[b];
+    }
+    return pass(length - 2);
+  }
+
+  private check(batch: SequenceBatch): void {
+    const { batchSize, length, promptLength, tokens } = batch;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ComplensError(`SequenceBatch: batchSize ${batchSize} must be a positive integer`);
+    if (tokens.length !== batchSize * length) {
+      throw new ComplensError(`SequenceBatch: tokens has ${tokens.length} entries, expected batchSize × length = ${batchSize * length}`);
+    }
+    if (promptLength < 1 || promptLength >= length) throw new ComplensError(`SequenceBatch: promptLength ${promptLength} must be in [1, ${length - 1}]`);
+    if (length - 1 > this.config.maxLength) {
+      throw new ComplensError(`SequenceBatch: ${length - 1} input positions exceed the transformer's maxLength ${this.config.maxLength} (block size)`);
+    }
+    const V = this.config.vocabSize;
+    for (let i = 0; i < tokens.length; i++) {
+      if (!(tokens[i] >= 0 && tokens[i] < V)) throw new ComplensError(`SequenceBatch: token ${tokens[i]} at index ${i} is outside the vocabulary (size ${V})`);
+    }
+  }
+}
+
+/** The model's input: each row without its last token, [B, length − 1] row-major (a fresh copy, safe to overwrite). */
+function inputTokens(batch: SequenceBatch): Int32Array {
+  const { batchSize: B, length } = batch;
+  const T = length - 1;
+  const out = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) out.set(batch.tokens.subarray(b * length, b * length + T), b * T);
+  return out;
+}
+
+export function createTransformer(config: TransformerConfig, seed: number): TransformerModel {
+  return new TransformerModel(config, seed);
+}

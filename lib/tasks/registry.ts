@@ -1,0 +1,41 @@
+/**
+ * Tasks by kind. A checkpoint's `task.kind` selects the entry, and `create(spec)` rebuilds exactly the data the
+ * model was trained on. Adding a task family is one entry here.
+ */
+import { ConfigError } from '../util/errors';
+import { requireObject } from '../util/validate';
+import { createLookupTask, validateLookupSpec } from './lookup';
+import { SequenceTask } from './types';
+
+export interface TaskEntry {
+  validate(json: unknown, field: string): { kind: string };
+  create(spec: unknown): SequenceTask;
+}
+
+const tasks = new Map<string, TaskEntry>();
+
+export function registerTask(kind: string, entry: TaskEntry): void {
+  tasks.set(kind, entry);
+}
+
+export function taskKinds(): string[] {
+  return [...tasks.keys()];
+}
+
+function entryFor(json: unknown, field: string): TaskEntry {
+  const kind = requireObject(json, field).kind;
+  const entry = typeof kind === 'string' ? tasks.get(kind) : undefined;
+  if (!entry) throw new ConfigError(`${field}.kind`, `one of ${taskKinds().map((k) => JSON.stringify(k)).join(', ')}`, kind);
+  return entry;
+}
+
+export function validateTaskSpec(json: unknown, field = 'task'): { kind: string } {
+  return entryFor(json, field).validate(json, field);
+}
+
+export function createTask(spec: unknown, field = 'task'): SequenceTask {
+  const entry = entryFor(spec, field);
+  return entry.create(entry.validate(spec, field));
+}
+
+registerTask('lookup', { validate: (json, field) => validateLookupSpec(json, field), create: (spec) => createLookupTask(spec) });

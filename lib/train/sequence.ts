@@ -1,0 +1,193 @@
+/**
+ * The reference trainer for sequence models: tfjs autodiff, Adam/AdamW, minibatch or full batch, seeded and
+ * deterministic (same seeds and backend → identical weights), early stop on train exact match, optional
+ * auxiliary automaton-state supervision, resumable from a saved state. The haystack search uses a faster
+ * population trainer (lib/search); this one serves every architecture and is the semantics that one must match.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { bucketize, epochBatches, makeBatch } from '../data/batches';
+import { HookRuntime } from '../hooks';
+import { initParams } from '../models/init';
+import { SequenceBatch, SequenceModel } from '../models/types';
+import { EncodedExample, SequenceTask } from '../tasks/types';
+import { ComplensError } from '../util/errors';
+import { answerLoss, evaluateExamples } from './evaluate';
+import { SequenceTrainConfig, validateTrainConfig } from './config';
+
+export interface TrainPoint {
+  step: number;
+  /** Mean training loss over the steps since the previous point. */
+  loss: number;
+  trainExactMatch: number;
+  seconds: number;
+}
+
+export interface TrainResult {
+  steps: number;
+  stoppedBecause: 'accuracy' | 'maxSteps';
+  trainExactMatch: number;
+  history: TrainPoint[];
+  wallSeconds: number;
+  msPerStep: number;
+}
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface TrainState {
+  step: number;
+  history: TrainPoint[];
+  optimizer: { name: string; tensor: tf.Tensor }[];
+  aux?: Record<string, tf.Tensor>;
+}
+
+export interface TrainOptions {
+  onProgress?: (step: number, maxSteps: number, detail: string) => void;
+  /** Called every `saveEvery` steps with a state to persist (the caller also saves the model weights). */
+  onSaveState?: (state: TrainState) => Promise<void> | void;
+  saveEvery?: number;
+  resume?: TrainState;
+  /** Seed for the auxiliary readout's initialisation. */
+  auxSeed?: number;
+}
+
+export async function trainSequenceModel(
+  model: SequenceModel,
+  task: SequenceTask,
+  configInput: Partial<SequenceTrainConfig>,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
+  const config = validateTrainConfig(configInput);
+  const train = task.split(task.splitNames()[0]).examples;
+  if (train.length === 0) throw new ComplensError(`task ${task.kind}: the training split is empty`);
+  const aux = config.auxWeight > 0 ? createAux(model, task, options.auxSeed ?? 0) : undefined;
+  if (aux && options.resume?.aux) for (const [k, v] of Object.entries(options.resume.aux)) aux[k].assign(v);
+  const variables = [...Object.values(model.params), ...Object.values(aux ?? {})];
+  const optimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2, config.epsilon);
+  const decayed = model.paramSpecs.filter((s) => s.maskable && s.shape.length >= 2).map((s) => model.params[s.name]);
+
+  const batchesPerEpoch = config.batchSize === 0 ? 1 : epochBatches(train, config.batchSize, config.dataSeed, 0).length;
+  let step = options.resume?.step ?? 0;
+  const history = [...(options.resume?.history ?? [])];
+  if (options.resume) await optimizer.setWeights(options.resume.optimizer);
+  let trainExactMatch = history.length ? history[history.length - 1].trainExactMatch : 0;
+  let stoppedBecause: TrainResult['stoppedBecause'] = 'maxSteps';
+  let lossSum = 0;
+  let lossCount = 0;
+  const started = Date.now();
+  const startStep = step;
+  let epochOrder: number[][] = [];
+  let epochOfOrder = -1;
+
+  while (step < config.maxSteps) {
+    const epoch = Math.floor(step / batchesPerEpoch);
+    let groups: number[][];
+    if (config.batchSize === 0) {
+      groups = bucketize(train).map((b) => b.indices);
+    } else {
+      if (epoch !== epochOfOrder) {
+        epochOrder = epochBatches(train, config.batchSize, config.dataSeed, epoch);
+        epochOfOrder = epoch;
+      }
+      groups = [epochOrder[step % batchesPerEpoch]];
+    }
+    const rows = groups.reduce((s, g) => s + g.length, 0);
+    const lossValue = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        let total = tf.scalar(0);
+        for (const indices of groups) {
+          const loss = batchLoss(model, makeBatch(train, indices), indices.map((i) => train[i]), config.auxWeight, aux);
+          total = total.add(loss.mul(indices.length / rows));
+        }
+        return total as tf.Scalar;
+      }, variables);
+      const clipped = config.gradClip > 0 ? clipByGlobalNorm(grads, config.gradClip) : grads;
+      optimizer.applyGradients(clipped as Parameters<typeof optimizer.applyGradients>[0]);
+      if (config.optimizer === 'adamw' && config.weightDecay > 0) {
+        for (const v of decayed) v.assign(v.mul(1 - config.learningRate * config.weightDecay));
+      }
+      return value.dataSync()[0];
+    });
+    if (!Number.isFinite(lossValue)) throw new ComplensError(`training diverged at step ${step + 1}: loss is ${lossValue}; lower training.learningRate`);
+    lossSum += lossValue;
+    lossCount++;
+    step++;
+
+    if (step % config.evalEvery === 0 || step === config.maxSteps) {
+      trainExactMatch = evaluateExamples(model, train).exactMatch;
+      history.push({ step, loss: lossSum / lossCount, trainExactMatch, seconds: (Date.now() - started) / 1000 });
+      lossSum = 0;
+      lossCount = 0;
+      options.onProgress?.(step, config.maxSteps, `loss ${history[history.length - 1].loss.toFixed(4)} · train exact ${(trainExactMatch * 100).toFixed(1)}%`);
+      if (trainExactMatch >= config.stopAtTrainAccuracy) {
+        stoppedBecause = 'accuracy';
+        break;
+      }
+    }
+    if (options.onSaveState && options.saveEvery && step % options.saveEvery === 0) {
+      // Clones: the optimizer's own slots are disposed with it when this run ends.
+      const slots = (await optimizer.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
+      const auxCopy = aux && Object.fromEntries(Object.entries(aux).map(([k, v]) => [k, v.clone()]));
+      await options.onSaveState({ step, history: [...history], optimizer: slots, aux: auxCopy });
+    }
+  }
+  optimizer.dispose();
+  if (aux) for (const v of Object.values(aux)) v.dispose();
+  const wallSeconds = (Date.now() - started) / 1000;
+  return { steps: step, stoppedBecause, trainExactMatch, history, wallSeconds, msPerStep: step > startStep ? (wallSeconds * 1000) / (step - startStep) : 0 };
+}
+
+function batchLoss(model: SequenceModel, batch: SequenceBatch, examples: readonly EncodedExample[], auxWeight: number, aux?: Record<string, tf.Variable>): tf.Scalar {
+  if (!aux) return answerLoss(model.forward(batch), batch.tokens, batch.promptLength, batch.length);
+  const rt = new HookRuntime({}, new Set([model.stateHook]));
+  const logits = model.forward(batch, { hooks: rt });
+  const hidden = rt.cached[model.stateHook] as tf.Tensor3D;
+  const loss = answerLoss(logits, batch.tokens, batch.promptLength, batch.length).add(auxStateLoss(hidden, examples, aux).mul(auxWeight)) as tf.Scalar;
+  hidden.dispose();
+  return loss;
+}
+
+/**
+ * Cross-entropy of a linear readout of the state hook against the automaton state (positionLabels.state), over
+ * the positions where the state is defined. Written as a masked sum rather than a gather, which has no gradient
+ * kernel on wasm.
+ */
+function auxStateLoss(hidden: tf.Tensor3D, examples: readonly EncodedExample[], aux: Record<string, tf.Variable>): tf.Scalar {
+  const [B, T, H] = hidden.shape;
+  const S = aux['aux.W'].shape[1] as number;
+  const labels = examples.map((ex) => ex.positionLabels.state ?? []);
+  const onehot = new Float32Array(B * T * S);
+  let count = 0;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const s = labels[b][t];
+      if (s >= 0) {
+        onehot[(b * T + t) * S + s] = 1;
+        count++;
+      }
+    }
+  }
+  if (count === 0) return tf.scalar(0);
+  const logits = tf.add(tf.matMul(hidden.reshape([B * T, H]), aux['aux.W']), aux['aux.b']);
+  return tf.neg(tf.sum(tf.mul(tf.tensor2d(onehot, [B * T, S]), tf.logSoftmax(logits)))).div(count) as tf.Scalar;
+}
+
+function createAux(model: SequenceModel, task: SequenceTask, seed: number): Record<string, tf.Variable> {
+  if (task.stateCount <= 0) throw new ComplensError(`training.auxWeight: task ${task.kind} defines no automaton state to supervise`);
+  const hidden: number | undefined = model.paramSpecs.find((s) => s.name.endsWith('W_hh'))?.shape[0];
+  if (!hidden) throw new ComplensError('training.auxWeight: auxiliary state supervision needs a recurrent model');
+  const k = 1 / Math.sqrt(hidden);
+  return initParams(
+    [
+      { name: 'aux.W', shape: [hidden, task.stateCount], init: 'uniform', scale: k, maskable: false },
+      { name: 'aux.b', shape: [task.stateCount], init: 'zeros', maskable: false },
+    ],
+    seed,
+  );
+}
+
+function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  const norm = Math.sqrt(Object.values(grads).reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0], 0));
+  if (norm <= maxNorm) return grads;
+  const scale = maxNorm / norm;
+  return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)]));
+}
+
