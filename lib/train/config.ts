@@ -23,6 +23,12 @@ export interface SequenceTrainConfig {
    * state hook must predict the task automaton's state at each position where it is defined. 0 disables it.
    */
   auxWeight: number;
+  /**
+   * How the auxiliary loss ties the state hook to the automaton state: 'readout' trains a linear softmax readout
+   * (the state must be linearly decodable); 'codes' pulls the hidden vector itself toward a fixed random ±0.9 code
+   * per automaton state (mean squared error), so equal automaton states get equal hidden states.
+   */
+  auxTarget: 'readout' | 'codes';
   /** Clip gradients to this global norm; 0 disables clipping. */
   gradClip: number;
 }
@@ -40,6 +46,7 @@ export const TRAIN_DEFAULTS: SequenceTrainConfig = {
   stopAtTrainAccuracy: 1,
   dataSeed: 0,
   auxWeight: 0,
+  auxTarget: 'readout',
   gradClip: 0,
 };
 
@@ -58,6 +65,7 @@ export function validateTrainConfig(json: unknown, field = 'training'): Sequence
     stopAtTrainAccuracy: requireNumber(o.stopAtTrainAccuracy, `${field}.stopAtTrainAccuracy`, 0, 2),
     dataSeed: requireInt(o.dataSeed, `${field}.dataSeed`, 0),
     auxWeight: requireNumber(o.auxWeight, `${field}.auxWeight`, 0, 1000),
+    auxTarget: requireOneOf(o.auxTarget, `${field}.auxTarget`, ['readout', 'codes'] as const),
     gradClip: requireNumber(o.gradClip, `${field}.gradClip`, 0, 1e6),
   };
 }

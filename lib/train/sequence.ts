@@ -11,6 +11,7 @@ import { initParams } from '../models/init';
 import { SequenceBatch, SequenceModel } from '../models/types';
 import { EncodedExample, SequenceTask } from '../tasks/types';
 import { ComplensError } from '../util/errors';
+import { Rng } from '../util/random';
 import { answerLoss, evaluateExamples } from './evaluate';
 import { SequenceTrainConfig, validateTrainConfig } from './config';
 
@@ -58,9 +59,9 @@ export async function trainSequenceModel(
   const config = validateTrainConfig(configInput);
   const train = task.split(task.splitNames()[0]).examples;
   if (train.length === 0) throw new ComplensError(`task ${task.kind}: the training split is empty`);
-  const aux = config.auxWeight > 0 ? createAux(model, task, options.auxSeed ?? 0) : undefined;
+  const aux = config.auxWeight > 0 ? createAux(model, task, options.auxSeed ?? 0, config.auxTarget) : undefined;
   if (aux && options.resume?.aux) for (const [k, v] of Object.entries(options.resume.aux)) aux[k].assign(v);
-  const variables = [...Object.values(model.params), ...Object.values(aux ?? {})];
+  const variables = [...Object.values(model.params), ...Object.values(aux ?? {}).filter((v) => v.trainable)];
   const optimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2, config.epsilon);
   const decayed = model.paramSpecs.filter((s) => s.maskable && s.shape.length >= 2).map((s) => model.params[s.name]);
 
@@ -140,7 +141,8 @@ function batchLoss(model: SequenceModel, batch: SequenceBatch, examples: readonl
   const rt = new HookRuntime({}, new Set([model.stateHook]));
   const logits = model.forward(batch, { hooks: rt });
   const hidden = rt.cached[model.stateHook] as tf.Tensor3D;
-  const loss = answerLoss(logits, batch.tokens, batch.promptLength, batch.length).add(auxStateLoss(hidden, examples, aux).mul(auxWeight)) as tf.Scalar;
+  const stateLoss = aux['aux.codes'] ? auxCodeLoss(hidden, examples, aux['aux.codes']) : auxStateLoss(hidden, examples, aux);
+  const loss = answerLoss(logits, batch.tokens, batch.promptLength, batch.length).add(stateLoss.mul(auxWeight)) as tf.Scalar;
   hidden.dispose();
   return loss;
 }
@@ -170,11 +172,37 @@ function auxStateLoss(hidden: tf.Tensor3D, examples: readonly EncodedExample[], 
   return tf.neg(tf.sum(tf.mul(tf.tensor2d(onehot, [B * T, S]), tf.logSoftmax(logits)))).div(count) as tf.Scalar;
 }
 
-function createAux(model: SequenceModel, task: SequenceTask, seed: number): Record<string, tf.Variable> {
+/** Mean squared distance of the state hook to the fixed code of the automaton state, over defined positions. */
+function auxCodeLoss(hidden: tf.Tensor3D, examples: readonly EncodedExample[], codes: tf.Tensor): tf.Scalar {
+  const [B, T, H] = hidden.shape;
+  const codeValues = codes.dataSync();
+  const target = new Float32Array(B * T * H);
+  const mask = new Float32Array(B * T * H);
+  let count = 0;
+  examples.forEach((ex, b) => {
+    for (let t = 0; t < T; t++) {
+      const s = ex.positionLabels.state?.[t] ?? -1;
+      if (s < 0) continue;
+      target.set(codeValues.subarray(s * H, (s + 1) * H), (b * T + t) * H);
+      mask.fill(1, (b * T + t) * H, (b * T + t + 1) * H);
+      count++;
+    }
+  });
+  if (count === 0) return tf.scalar(0);
+  const diff = tf.mul(tf.sub(hidden, tf.tensor3d(target, [B, T, H])), tf.tensor3d(mask, [B, T, H]));
+  return tf.sum(tf.square(diff)).div(count * H) as tf.Scalar;
+}
+
+function createAux(model: SequenceModel, task: SequenceTask, seed: number, target: 'readout' | 'codes'): Record<string, tf.Variable> {
   if (task.stateCount <= 0) throw new ComplensError(`training.auxWeight: task ${task.kind} defines no automaton state to supervise`);
   const hidden: number | undefined = model.paramSpecs.find((s) => s.name.endsWith('W_hh'))?.shape[0];
   if (!hidden) throw new ComplensError('training.auxWeight: auxiliary state supervision needs a recurrent model');
   const k = 1 / Math.sqrt(hidden);
+  if (target === 'codes') {
+    const rng = Rng.derive(seed, 'aux.codes');
+    const codes = Float32Array.from({ length: task.stateCount * hidden }, () => (rng.next() < 0.5 ? -0.9 : 0.9));
+    return { 'aux.codes': tf.variable(tf.tensor2d(codes, [task.stateCount, hidden]), false) };
+  }
   return initParams(
     [
       { name: 'aux.W', shape: [hidden, task.stateCount], init: 'uniform', scale: k, maskable: false },

@@ -101,7 +101,7 @@ export class TransformerModel implements SequenceModel<TransformerConfig, Transf
         const logits = pass(promptLength - 1 + j);
         const next = tf.argMax(tf.squeeze(tf.slice(logits, [0, j, 0], [B, 1, this.config.vocabSize]), [1]), 1);
         // After the argmax: a cached tensor may be `logits` itself.
-        for (const t of Object.values(rt.seal(this.stepwiseHooks))) t.dispose();
+        if (rt !== NO_HOOKS) for (const t of Object.values(rt.seal(this.stepwiseHooks))) t.dispose();
         return next;
       });
       const ids = decoded.dataSync();

@@ -9,6 +9,8 @@ import {
   transformerPreset,
   validateTransformerConfig,
 } from '../../../lib/models/transformer';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { ComplensError, ConfigError } from '../../../lib/util/errors';
 
 const nano = transformerPreset('gpt-nano', { vocabSize: 10, maxLength: 15 });
@@ -110,5 +112,13 @@ describe('transformer hook names', () => {
     expect(getActName('ln_final')).toBe('ln_final.hook_normalized');
     expect(() => (getActName as (n: string, l?: number) => string)('pattern')).toThrow(ComplensError);
     expect(() => (getActName as (n: string, l?: number) => string)('patern', 0)).toThrow(/unknown activation/);
+  });
+});
+
+describe('docs/models/transformer.md', () => {
+  it('documents every hook point with the shape in the code table', () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/models/transformer.md'), 'utf8');
+    const rows = [...TOP_HOOKS.map((h) => [h.leaf, h.shape] as const), ...BLOCK_HOOKS.map((h) => [`blocks.{l}.${h.leaf}`, h.shape] as const)];
+    for (const [name, shape] of rows) expect(doc).toContain(`| \`${name}\` | [${shape.join(', ')}] |`);
   });
 });

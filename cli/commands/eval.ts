@@ -1,0 +1,40 @@
+/** `complens eval`: exact-match accuracy of a checkpoint on its task's splits. */
+import { backendHeader, initBackend } from '../../lib/backend';
+import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
+import { evaluateExamples } from '../../lib/train/evaluate';
+import { UsageError } from '../../lib/util/errors';
+import { ParsedArgs } from '../args';
+import { Command } from '../command';
+import { formatTable, percent } from '../format';
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: "evaluate a checkpoint on its task's splits (greedy decoding, exact match)",
+  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
+  flags: [
+    { name: 'split', type: 'list', value: 'A,B', help: 'splits to evaluate (default: all)' },
+    { name: 'json', type: 'boolean', help: 'print JSON' },
+  ],
+  async run(args: ParsedArgs): Promise<number> {
+    await initBackend();
+    const { model, task } = loadModelCheckpoint(args.positionals[0]);
+    try {
+      if (model.kind !== 'sequence') throw new UsageError(`eval: ${args.positionals[0]} holds a ${model.kind} model; use the workload's own command`);
+      const names = (args.flags.split as string[] | undefined) ?? task.splitNames();
+      const unknown = names.filter((n) => !task.splitNames().includes(n));
+      if (unknown.length) throw new UsageError(`--split: unknown split ${unknown.join(', ')}; this task has ${task.splitNames().join(', ')}`);
+      const rows = names.map((split) => {
+        const e = evaluateExamples(model, task.split(split).examples);
+        return { split, count: e.count, exactMatch: e.exactMatch, tokenAccuracy: e.tokenAccuracy };
+      });
+      if (args.flags.json) console.log(JSON.stringify({ checkpoint: args.positionals[0], backend: backendHeader(), splits: rows }, null, 2));
+      else {
+        console.log(`${args.positionals[0]} · ${backendHeader()}`);
+        console.log(formatTable(['split', 'examples', 'exact match', 'token acc'], rows.map((r) => [r.split, r.count, percent(r.exactMatch), percent(r.tokenAccuracy)])));
+      }
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  },
+};

@@ -1,0 +1,7 @@
+/** The registry of CLI commands: adding a command is one file in this folder and one line here. */
+import { Command } from '../command';
+import { evalCommand } from './eval';
+import { infoCommand } from './info';
+import { trainCommand } from './train';
+
+export const commands: Command[] = [trainCommand, evalCommand, infoCommand];

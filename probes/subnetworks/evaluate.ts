@@ -1,0 +1,81 @@
+/**
+ * Scoring a model under ablation modes. A Scorer maps a params override to an accuracy; the helpers build scorers
+ * for the two model kinds, and `evaluateModes` runs every (mode × set) pair with one override per mode.
+ */
+import { AnyModel, Params, SequenceModel, VectorModel } from '../../lib/models/types';
+import { EncodedExample } from '../../lib/tasks/types';
+import { evaluateExamples } from '../../lib/train/evaluate';
+import { LabelledVectors, predictVectors } from '../../lib/train/vector';
+import { ComplensError } from '../../lib/util/errors';
+import { BinaryMask } from './binary-mask';
+import { AblationMode, MaskedParamsOptions, withMaskedParams } from './modes';
+
+/** Accuracy (in [0, 1]) of the model under a params override ({} = the model's own weights). */
+export type Scorer = (params: Params) => number;
+
+/** Fraction of rows whose highest output is the label (classifiers; the odd-one-out head's 4-way choice). */
+export function vectorScorer(model: VectorModel, data: LabelledVectors): Scorer {
+  const labels = data.labels;
+  if (!labels) throw new ComplensError('vectorScorer: the data have no labels');
+  return (params) => argmaxAccuracy(predictVectors(model, data.batch, { params }), labels, model.outputSize);
+}
+
+/** Exact match of greedy answers (every answer token right), as `evaluateExamples`. */
+export function sequenceScorer(model: SequenceModel, examples: readonly EncodedExample[]): Scorer {
+  return (params) => (examples.length ? evaluateExamples(model, examples, { params }).exactMatch : NaN);
+}
+
+export function argmaxAccuracy(outputs: ArrayLike<number>, labels: ArrayLike<number>, width: number): number {
+  if (outputs.length !== labels.length * width) throw new ComplensError(`argmaxAccuracy: ${outputs.length} outputs for ${labels.length} rows of ${width}`);
+  let right = 0;
+  for (let r = 0; r < labels.length; r++) {
+    let best = 0;
+    for (let i = 1; i < width; i++) if (outputs[r * width + i] > outputs[r * width + best]) best = i;
+    if (best === labels[r]) right++;
+  }
+  return labels.length ? right / labels.length : NaN;
+}
+
+export interface ModeAccuracy {
+  mode: AblationMode;
+  set: string;
+  accuracy: number;
+}
+
+/** Accuracy of every mode on every named set; one override per mode, disposed after use. */
+export function evaluateModes(
+  model: AnyModel,
+  mask: BinaryMask,
+  modes: readonly AblationMode[],
+  scorers: Readonly<Record<string, Scorer>>,
+  options: MaskedParamsOptions = {},
+): ModeAccuracy[] {
+  const out: ModeAccuracy[] = [];
+  for (const mode of modes) {
+    withMaskedParams(
+      model,
+      mask,
+      mode,
+      (params) => {
+        for (const [set, score] of Object.entries(scorers)) out.push({ mode, set, accuracy: score(params) });
+      },
+      options,
+    );
+  }
+  return out;
+}
+
+/** Looks up one accuracy in `evaluateModes` output (NaN when absent). */
+export function accuracyOf(rows: readonly ModeAccuracy[], mode: AblationMode, set: string): number {
+  return rows.find((r) => r.mode === mode && r.set === set)?.accuracy ?? NaN;
+}
+
+/** Mean and sample standard deviation (NaN sd for fewer than two values; NaNs are skipped). */
+export function meanSd(values: readonly number[]): { mean: number; sd: number; n: number } {
+  const v = values.filter((x) => Number.isFinite(x));
+  const n = v.length;
+  if (n === 0) return { mean: NaN, sd: NaN, n };
+  const mean = v.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  return { mean, sd, n };
+}
