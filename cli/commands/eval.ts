@@ -1,6 +1,7 @@
 /** `complens eval`: exact-match accuracy of a checkpoint on its task's splits. */
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
+import { isSequenceTask } from '../../lib/tasks/types';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { UsageError } from '../../lib/util/errors';
 import { ParsedArgs } from '../args';
@@ -19,7 +20,9 @@ export const evalCommand: Command = {
     await initBackend();
     const { model, task } = loadModelCheckpoint(args.positionals[0]);
     try {
-      if (model.kind !== 'sequence') throw new UsageError(`eval: ${args.positionals[0]} holds a ${model.kind} model; use the workload's own command`);
+      if (model.kind !== 'sequence' || !isSequenceTask(task)) {
+        throw new UsageError(`eval: ${args.positionals[0]} holds a ${model.kind} model on a non-sequence task; evaluate it with its workload's own command`);
+      }
       const names = (args.flags.split as string[] | undefined) ?? task.splitNames();
       const unknown = names.filter((n) => !task.splitNames().includes(n));
       if (unknown.length) throw new UsageError(`--split: unknown split ${unknown.join(', ')}; this task has ${task.splitNames().join(', ')}`);

@@ -6,20 +6,20 @@ import * as path from 'path';
 import { createModel } from '../models/registry';
 import { AnyModel } from '../models/types';
 import { createTask } from '../tasks/registry';
-import { SequenceTask } from '../tasks/types';
+import { TaskBase } from '../tasks/types';
 import { ComplensError, FileFormatError } from '../util/errors';
 import { CheckpointMeta, loadCheckpoint, META_FILE, readCheckpointMeta, saveCheckpoint } from './checkpoint';
 
 export interface LoadedModel {
   model: AnyModel;
-  task: SequenceTask;
+  task: TaskBase;
   meta: CheckpointMeta;
 }
 
 export function saveModelCheckpoint(
   dir: string,
   model: AnyModel,
-  task: SequenceTask,
+  task: TaskBase,
   info: { seeds?: Record<string, unknown>; training?: Record<string, unknown>; extra?: Record<string, unknown>; created?: string } = {},
 ): CheckpointMeta {
   return saveCheckpoint(dir, { weights: model.params, meta: { model: model.config, task: task.spec, ...info } });
@@ -30,7 +30,7 @@ export function loadModelCheckpoint(dir: string): LoadedModel {
   const meta = readCheckpointMeta(dir);
   const metaFile = path.join(dir, META_FILE);
   const model = rethrowAs(metaFile, () => createModel(meta.model, 0, 'model'));
-  let task: SequenceTask;
+  let task: TaskBase;
   try {
     task = rethrowAs(metaFile, () => createTask(meta.task, 'task'));
   } catch (err) {

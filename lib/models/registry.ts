@@ -3,7 +3,9 @@
  */
 import { ConfigError } from '../util/errors';
 import { requireObject } from '../util/validate';
+import { MlpModel, validateMlpConfig } from './mlp';
 import { RnnModel, validateRnnConfig } from './rnn';
+import { createTransformer, validateTransformerConfig } from './transformer';
 import { AnyModel } from './types';
 
 export interface ArchitectureEntry {
@@ -42,4 +44,14 @@ export function createModel(config: unknown, seed: number, field = 'model'): Any
 registerArchitecture('rnn', {
   validate: (json, field) => validateRnnConfig(json, field),
   create: (config, seed) => new RnnModel(config as ReturnType<typeof validateRnnConfig>, seed),
+});
+
+registerArchitecture('transformer', {
+  validate: (json, field) => validateTransformerConfig(json, field),
+  create: (config, seed) => createTransformer(config as ReturnType<typeof validateTransformerConfig>, seed),
+});
+
+registerArchitecture('mlp', {
+  validate: (json, field) => validateMlpConfig(json, field),
+  create: (config, seed) => new MlpModel(config as ReturnType<typeof validateMlpConfig>, seed),
 });

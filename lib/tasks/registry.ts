@@ -4,12 +4,15 @@
  */
 import { ConfigError } from '../util/errors';
 import { requireObject } from '../util/validate';
+import { createArithmeticTask, validateArithmeticSpec } from './arithmetic';
 import { createLookupTask, validateLookupSpec } from './lookup';
-import { SequenceTask } from './types';
+import { createHyperteacher, validateHyperteacherSpec } from './hyperteacher';
+import { createSubroutineTask, validateSubroutineSpec } from './subroutines';
+import { isSequenceTask, SequenceTask, TaskBase } from './types';
 
 export interface TaskEntry {
   validate(json: unknown, field: string): { kind: string };
-  create(spec: unknown): SequenceTask;
+  create(spec: unknown): TaskBase;
 }
 
 const tasks = new Map<string, TaskEntry>();
@@ -33,9 +36,19 @@ export function validateTaskSpec(json: unknown, field = 'task'): { kind: string 
   return entryFor(json, field).validate(json, field);
 }
 
-export function createTask(spec: unknown, field = 'task'): SequenceTask {
+export function createTask(spec: unknown, field = 'task'): TaskBase {
   const entry = entryFor(spec, field);
   return entry.create(entry.validate(spec, field));
 }
 
+/** Like createTask, for callers that need token sequences (trainers, sequence instruments). */
+export function createSequenceTask(spec: unknown, field = 'task'): SequenceTask {
+  const task = createTask(spec, field);
+  if (!isSequenceTask(task)) throw new ConfigError(`${field}.kind`, 'a sequence task (lookup, arithmetic)', (spec as { kind?: unknown }).kind);
+  return task;
+}
+
 registerTask('lookup', { validate: (json, field) => validateLookupSpec(json, field), create: (spec) => createLookupTask(spec) });
+registerTask('arithmetic', { validate: (json, field) => validateArithmeticSpec(json, field), create: (spec) => createArithmeticTask(spec as never) });
+registerTask('hyperteacher', { validate: (json, field) => validateHyperteacherSpec(json, field), create: (spec) => createHyperteacher(spec as never) });
+registerTask('subroutines', { validate: (json, field) => validateSubroutineSpec(json, field), create: (spec) => createSubroutineTask(spec as never) });

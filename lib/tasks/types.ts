@@ -27,11 +27,14 @@ export interface TaskSplit {
   examples: EncodedExample[];
 }
 
-/** A sequence task: a vocabulary, named splits, and ground-truth label names. */
-export interface SequenceTask<Spec = unknown> {
-  readonly kind: string;
-  /** Serialisable; `tasks/registry.createTask(kind, spec)` rebuilds the identical task from it. */
+/** What every task has: a serialisable spec from which `tasks/registry.createTask(spec)` rebuilds it exactly. */
+export interface TaskBase<Spec = unknown> {
   readonly spec: Spec;
+}
+
+/** A sequence task: a vocabulary, named splits, and ground-truth label names. */
+export interface SequenceTask<Spec = unknown> extends TaskBase<Spec> {
+  readonly kind: string;
   readonly vocab: readonly string[];
   /** Names of the splits, training split first. */
   splitNames(): string[];
@@ -40,6 +43,13 @@ export interface SequenceTask<Spec = unknown> {
   labelNames(): Record<string, string[]>;
   /** Number of classes of the per-position automaton state, for auxiliary supervision and probes (0 if none). */
   readonly stateCount: number;
+  /** The longest model input (prompt + target − 1) over all splits, when the task knows it without building them. */
+  readonly maxInputLength?: number;
   /** Decode token ids to text (for logs, errors and reports). */
   decode(tokens: readonly number[]): string;
+}
+
+export function isSequenceTask(task: TaskBase): task is SequenceTask {
+  const t = task as Partial<SequenceTask>;
+  return Array.isArray(t.vocab) && typeof t.split === 'function' && typeof t.splitNames === 'function';
 }

@@ -14,6 +14,11 @@ export interface SequenceTrainConfig {
   maxSteps: number;
   /** Steps between checks of the stopping rule (train exact match, by greedy decoding). */
   evalEvery: number;
+  /**
+   * The stopping rule is checked on a fixed seeded sample of at most this many training examples (greedy decoding
+   * of a large training split every few steps would dominate the run); final metrics use every example.
+   */
+  evalSampleSize: number;
   /** Stop once train exact match reaches this (1 = 100%); set above 1 to always run maxSteps. */
   stopAtTrainAccuracy: number;
   /** Seed of the data order (minibatch composition and order), independent of the initialisation seed. */
@@ -43,6 +48,7 @@ export const TRAIN_DEFAULTS: SequenceTrainConfig = {
   batchSize: 32,
   maxSteps: 6000,
   evalEvery: 100,
+  evalSampleSize: 1024,
   stopAtTrainAccuracy: 1,
   dataSeed: 0,
   auxWeight: 0,
@@ -62,6 +68,7 @@ export function validateTrainConfig(json: unknown, field = 'training'): Sequence
     batchSize: requireInt(o.batchSize, `${field}.batchSize`, 0),
     maxSteps: requireInt(o.maxSteps, `${field}.maxSteps`, 1),
     evalEvery: requireInt(o.evalEvery, `${field}.evalEvery`, 1),
+    evalSampleSize: requireInt(o.evalSampleSize, `${field}.evalSampleSize`, 1),
     stopAtTrainAccuracy: requireNumber(o.stopAtTrainAccuracy, `${field}.stopAtTrainAccuracy`, 0, 2),
     dataSeed: requireInt(o.dataSeed, `${field}.dataSeed`, 0),
     auxWeight: requireNumber(o.auxWeight, `${field}.auxWeight`, 0, 1000),

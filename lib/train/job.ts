@@ -11,7 +11,7 @@ import { saveModelCheckpoint } from '../io/model-checkpoint';
 import { createModel } from '../models/registry';
 import { SequenceModel } from '../models/types';
 import { createLookupTask, lookupSpecFromSeed, lookupTaskFromSample } from '../tasks/lookup';
-import { createTask } from '../tasks/registry';
+import { createSequenceTask } from '../tasks/registry';
 import { SequenceTask } from '../tasks/types';
 import { ComplensError } from '../util/errors';
 import { SequenceTrainConfig, validateTrainConfig } from './config';
@@ -60,16 +60,25 @@ export function taskFromConfig(task: Record<string, unknown>): SequenceTask {
     if (task.splitSeed !== undefined) return createLookupTask(lookupSpecFromSeed({ seed: task.splitSeed as number, ...options }));
     return lookupTaskFromSample(String(task.sample ?? 'sample1'), options);
   }
-  return createTask({ ...task, kind });
+  return createSequenceTask({ ...task, kind });
 }
 
 export function modelFromConfig(model: Record<string, unknown>, task: SequenceTask, seed: number): SequenceModel {
-  const created = createModel({ arch: 'rnn', ...model, vocabSize: task.vocab.length }, seed);
+  const config: Record<string, unknown> = { arch: 'rnn', ...model, vocabSize: task.vocab.length };
+  // Position embeddings need the longest input of any split (OOD splits may be longer than training).
+  if (config.arch === 'transformer' && config.maxLength === undefined) config.maxLength = task.maxInputLength ?? longestInput(task);
+  const created = createModel(config, seed);
   if (created.kind !== 'sequence') {
     created.dispose();
     throw new ComplensError(`model.arch ${JSON.stringify(model.arch)} is not a sequence model and cannot train on task ${task.kind}`);
   }
   return created;
+}
+
+function longestInput(task: SequenceTask): number {
+  let longest = 0;
+  for (const name of task.splitNames()) for (const ex of task.split(name).examples) longest = Math.max(longest, ex.prompt.length + ex.target.length - 1);
+  return longest;
 }
 
 /** Where a run's resumable state lives: next to the checkpoint, so a re-run of the same command finds it. */
@@ -120,7 +129,9 @@ interface PartialIdentity {
 function writePartial(dir: string, model: SequenceModel, state: TrainState, identity: PartialIdentity): void {
   const weights: Record<string, tf.Tensor> = {};
   for (const [name, v] of Object.entries(model.params)) weights[`model/${name}`] = v;
-  state.optimizer.forEach((slot, i) => (weights[`optimizer/${i}`] = slot.tensor));
+  // Adam's iteration counter is an int32 scalar; checkpoints hold float32, which represents it exactly.
+  const slots = state.optimizer.map((slot) => (slot.tensor.dtype === 'float32' ? slot.tensor : slot.tensor.toFloat()));
+  slots.forEach((t, i) => (weights[`optimizer/${i}`] = t));
   for (const [name, t] of Object.entries(state.aux ?? {})) weights[`aux/${name}`] = t;
   saveCheckpoint(dir, {
     weights,
@@ -132,7 +143,7 @@ function writePartial(dir: string, model: SequenceModel, state: TrainState, iden
       extra: { step: state.step, history: state.history, optimizerNames: state.optimizer.map((s) => s.name) },
     },
   });
-  tf.dispose(state.optimizer.map((s) => s.tensor));
+  tf.dispose([...state.optimizer.map((s) => s.tensor), ...slots]);
   tf.dispose(Object.values(state.aux ?? {}));
 }
 

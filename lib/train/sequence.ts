@@ -65,6 +65,10 @@ export async function trainSequenceModel(
   const optimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2, config.epsilon);
   const decayed = model.paramSpecs.filter((s) => s.maskable && s.shape.length >= 2).map((s) => model.params[s.name]);
 
+  const stopCheck =
+    train.length <= config.evalSampleSize
+      ? train
+      : Rng.derive(config.dataSeed, 'stop-check').permutation(train.length).slice(0, config.evalSampleSize).sort((a, b) => a - b).map((i) => train[i]);
   const batchesPerEpoch = config.batchSize === 0 ? 1 : epochBatches(train, config.batchSize, config.dataSeed, 0).length;
   let step = options.resume?.step ?? 0;
   const history = [...(options.resume?.history ?? [])];
@@ -113,7 +117,7 @@ export async function trainSequenceModel(
     step++;
 
     if (step % config.evalEvery === 0 || step === config.maxSteps) {
-      trainExactMatch = evaluateExamples(model, train).exactMatch;
+      trainExactMatch = evaluateExamples(model, stopCheck).exactMatch;
       history.push({ step, loss: lossSum / lossCount, trainExactMatch, seconds: (Date.now() - started) / 1000 });
       lossSum = 0;
       lossCount = 0;
