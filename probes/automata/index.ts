@@ -15,3 +15,4 @@ export * from './lstar';
 export * from './oracles';
 export * from './export';
 export * from './synthetic';
+export * from './lookup-model';

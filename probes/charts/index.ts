@@ -5,3 +5,5 @@ export type { HeatmapOptions } from './heatmap';
 export { scatterSpec, scatterUnit } from './scatter';
 export type { ScatterOptions } from './scatter';
 export { renderSvg } from './render';
+export { exportChart, exportCharts, parseChartFormats, chartFileName, renderChartPng, svgToPng, CHART_FORMATS } from './export';
+export type { ChartFormat, PngOptions } from './export';

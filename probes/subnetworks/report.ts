@@ -12,6 +12,14 @@ import { TABLE_SET_ROLES, TableSubnetworksResult } from './table-subnetworks';
 export type ResultTable = ReturnType<typeof aq.from>;
 type Row = Record<string, string | number | boolean | null>;
 
+const NETWORK_ORDER = ['trained', 'random-init'];
+const ROLE_LABELS: Record<string, string> = {
+  ownAtomic: 'own atomic rows',
+  otherAtomic: 'other tables’ atomic rows',
+  composedWith: 'composed rows with the table',
+  composedWithout: 'composed rows without it',
+};
+
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 // ------------------------------------------------------------------------------------------------ subroutines
@@ -89,7 +97,7 @@ export function accuracyByModeSpec(result: SubroutineAnalysisResult, options: { 
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: options.title ?? 'Accuracy by ablation mode (target: odd one differs only in the masked subroutine)',
     data: { values },
-    facet: { column: { field: 'network', type: 'nominal', title: null }, row: { field: 'subroutine', type: 'nominal', title: 'mask for' } },
+    facet: { column: { field: 'network', type: 'nominal', title: null, sort: NETWORK_ORDER }, row: { field: 'subroutine', type: 'nominal', title: 'mask for' } },
     spec: {
       width: 56 * modes.length,
       height: 160,
@@ -111,7 +119,7 @@ export function sparsityByLayerSpec(result: SubroutineAnalysisResult, options: {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: options.title ?? 'Subnetwork size per masked tensor (fraction of weights kept)',
     data: { values },
-    facet: { column: { field: 'network', type: 'nominal', title: null } },
+    facet: { column: { field: 'network', type: 'nominal', title: null, sort: NETWORK_ORDER } },
     spec: {
       width: Math.max(120, 40 * tensors.length),
       height: 160,
@@ -151,7 +159,7 @@ export function tableAccuracyRows(result: TableSubnetworksResult): Row[] {
 
 /** Long format: IoU between every pair of analysed tables. */
 export function tableIouRows(result: TableSubnetworksResult): Row[] {
-  return result.tableNames.flatMap((a, i) => result.tableNames.map((b, j) => ({ a, b, iou: num(result.iou[i][j]) })));
+  return result.tableNames.flatMap((table, i) => result.tableNames.map((other, j) => ({ table, other, iou: num(result.iou[i][j]) })));
 }
 
 export function tableTables(result: TableSubnetworksResult): { tables: ResultTable; accuracy: ResultTable; iou: ResultTable } {
@@ -160,7 +168,8 @@ export function tableTables(result: TableSubnetworksResult): { tables: ResultTab
 
 /** Accuracy drop when each table's subnetwork is ablated, by set (own / other atomic rows, composed with / without it). */
 export function tableDropSpec(result: TableSubnetworksResult, options: { title?: string } = {}): TopLevelSpec {
-  const values = result.tables.flatMap((t) => TABLE_SET_ROLES.map((role) => ({ table: t.name, role, drop: num(t.drop[role]) }))).filter((v) => v.drop !== null);
+  const values = result.tables.flatMap((t) => TABLE_SET_ROLES.map((role) => ({ table: t.name, role: ROLE_LABELS[role], drop: num(t.drop[role]) }))).filter((v) => v.drop !== null);
+  const roles = TABLE_SET_ROLES.map((r) => ROLE_LABELS[r]);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: options.title ?? 'Accuracy drop when a table’s subnetwork is ablated',
@@ -169,9 +178,9 @@ export function tableDropSpec(result: TableSubnetworksResult, options: { title?:
     height: 180,
     mark: 'bar',
     encoding: {
-      x: { field: 'table', type: 'nominal', sort: result.tableNames, title: null },
-      xOffset: { field: 'role', type: 'nominal', sort: [...TABLE_SET_ROLES] },
-      color: { field: 'role', type: 'nominal', sort: [...TABLE_SET_ROLES], title: 'rows', scale: { scheme: 'tableau10' } },
+      x: { field: 'table', type: 'nominal', sort: result.tableNames, title: null, axis: { labelAngle: 0 } },
+      xOffset: { field: 'role', type: 'nominal', sort: roles },
+      color: { field: 'role', type: 'nominal', sort: roles, title: 'rows', scale: { scheme: 'tableau10' }, legend: { labelLimit: 260 } },
       y: { field: 'drop', type: 'quantitative', title: 'full − ablated exact match' },
     },
     config: chartConfig,
@@ -180,9 +189,10 @@ export function tableDropSpec(result: TableSubnetworksResult, options: { title?:
 
 /** IoU heatmap between the tables' masks. */
 export function tableIouSpec(result: TableSubnetworksResult, options: { title?: string } = {}): TopLevelSpec {
-  return heatmapSpec(tableIouRows(result), {
-    x: 'a',
-    y: 'b',
+  const side = Math.max(120, 36 * result.tableNames.length);
+  const spec = heatmapSpec(tableIouRows(result), {
+    x: 'table',
+    y: 'other',
     color: 'iou',
     domain: [0, 1],
     labelFormat: '.2f',
@@ -190,4 +200,5 @@ export function tableIouSpec(result: TableSubnetworksResult, options: { title?: 
     xSort: result.tableNames,
     ySort: result.tableNames,
   });
+  return { ...spec, width: side, height: side } as TopLevelSpec;
 }

@@ -22,6 +22,11 @@ export interface SimdKernels {
   gruBackward(dhA: number, dhB: number, dhC: number, hprev: number, r: number, z: number, n: number, gh: number, ghStride: number, tok: number, dT: number, dGh: number, dhd: number, B: number, H: number): void;
   /** tf.train.adam's update, elementwise in the same f32 operation order (count a multiple of 4). */
   adam(p: number, g: number, m: number, v: number, count: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, negLr: number, eps: number): void;
+  /**
+   * C[M,N] = Aᵀ·B for A [R,M], B [R,N] (M a multiple of 4, N of 4): the weight-gradient shape, without the
+   * transposed copy and the per-call packing of the changing right operand that XNNPACK needs (docs/performance.md).
+   */
+  gemmTN(A: number, B: number, C: number, R: number, M: number, N: number): void;
   /** dst[c] = Σ_r src[r, c] (cols a multiple of 4). */
   colSum(src: number, rows: number, cols: number, dst: number): void;
   /** dst[cols, rows] = src[rows, cols]ᵀ. */
@@ -36,7 +41,7 @@ const cache = new WeakMap<WebAssembly.Memory, SimdKernels>();
 export function simdKernels(heap: WasmHeap): SimdKernels {
   let k = cache.get(heap.memory);
   if (!k) {
-    const bytes = a.assemble([gruForward(), gruBackward(), adam(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid)]);
+    const bytes = a.assemble([gruForward(), gruBackward(), adam(), gemmTN(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid)]);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory } });
     k = instance.exports as unknown as SimdKernels;
     cache.set(heap.memory, k);
@@ -47,18 +52,23 @@ export function simdKernels(heap: WasmHeap): SimdKernels {
 // ---- math on v128 locals (each writes `dst`, using `fn` for temporaries) ----------------------------------
 function vExp(fn: Fn, dst: Local, x: Bytes): Bytes {
   const xx = fn.local('v128');
+  const t = fn.local('v128');
   const fx = fn.local('v128');
   const r = fn.local('v128');
   const poly = [1.987569150e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
   let p = a.vConst(poly[0]);
   for (const c of poly.slice(1)) p = a.vAdd(a.vMul(p, get(r)), a.vConst(c));
+  // Adding 1.5·2^23 rounds x·log2(e) to an integer (round-to-nearest-even) and leaves that integer in the low
+  // mantissa bits, so 2^fx is built with an integer add and shift: no nearest/trunc (multi-instruction in V8).
+  const magic = 12582912;
   return [
     // Clamped so that 2^fx stays a normal float: exp saturates instead of overflowing.
-    ...set(xx, a.vMin(a.vMax(x, a.vConst(-87.3)), a.vConst(88.3))),
-    ...set(fx, a.vNearest(a.vMul(get(xx), a.vConst(1.44269504088896341)))),
+    ...set(xx, a.vPMin(a.vPMax(x, a.vConst(-87.3)), a.vConst(88.3))),
+    ...set(t, a.vAdd(a.vMul(get(xx), a.vConst(1.44269504088896341)), a.vConst(magic))),
+    ...set(fx, a.vSub(get(t), a.vConst(magic))),
     ...set(r, a.vAdd(a.vSub(get(xx), a.vMul(get(fx), a.vConst(0.693359375))), a.vMul(get(fx), a.vConst(2.12194440e-4)))),
     ...set(dst, a.vAdd(a.vAdd(a.vMul(a.vMul(p, get(r)), get(r)), get(r)), a.vConst(1))),
-    ...set(dst, a.vMul(get(dst), a.iShl(a.iAdd(a.vTruncI(get(fx)), a.vConstI(127)), i32(23)))),
+    ...set(dst, a.vMul(get(dst), a.iShl(a.iAdd(get(t), a.vConstI(127)), i32(23)))),
   ];
 }
 
@@ -175,6 +185,49 @@ function adam(): Fn {
       a.vStore(at(m), get(mv)),
       a.vStore(at(v), get(vv)),
       a.vStore(at(p), a.vAdd(a.vMul(a.vDiv(a.vDiv(get(mv), s(c1)), a.vAdd(a.vSqrt(a.vDiv(get(vv), s(c2))), s(eps))), s(negLr)), a.vLoad(at(p)))),
+    ),
+  );
+  return fn;
+}
+
+function gemmTN(): Fn {
+  const fn = new Fn('gemmTN', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [A, B, C, R, M, N] = fn.params;
+  const [i, j, r, pa, pb, M4, N4, jEnd] = [0, 0, 0, 0, 0, 0, 0, 0].map(() => fn.local('i32'));
+  // A 4×8 block of C in 8 accumulators: per row of A/B, 2 vector loads, 4 load-splats, 8 mul+add.
+  const acc = Array.from({ length: 8 }, () => fn.local('v128'));
+  const [b0, b1, s] = [fn.local('v128'), fn.local('v128'), fn.local('v128')];
+  const block = (cols: 4 | 8) => {
+    const n = cols / 4;
+    const body: Bytes[] = [
+      ...acc.slice(0, 4 * n).map((x) => set(x, a.vConst(0))),
+      set(pa, a.add(get(A), a.shl(get(i), i32(2)))),
+      set(pb, a.add(get(B), a.shl(get(j), i32(2)))),
+      a.loop(r, i32(0), get(R), 1,
+        set(b0, a.vLoad(get(pb))),
+        n === 2 ? set(b1, a.vLoad(get(pb), 16)) : [],
+        ...[0, 1, 2, 3].flatMap((q) => [
+          set(s, a.vLoadSplat(get(pa), 4 * q)),
+          set(acc[q * n], a.vAdd(get(acc[q * n]), a.vMul(get(s), get(b0)))),
+          n === 2 ? set(acc[q * n + 1], a.vAdd(get(acc[q * n + 1]), a.vMul(get(s), get(b1)))) : [],
+        ]),
+        set(pa, a.add(get(pa), get(M4))),
+        set(pb, a.add(get(pb), get(N4))),
+      ),
+    ];
+    for (let q = 0; q < 4; q++) {
+      const row = a.add(get(C), a.shl(a.add(a.mul(a.add(get(i), i32(q)), get(N)), get(j)), i32(2)));
+      for (let h = 0; h < n; h++) body.push(a.vStore(row, get(acc[q * n + h]), 16 * h));
+    }
+    return body;
+  };
+  fn.emit(
+    set(M4, a.shl(get(M), i32(2))),
+    set(N4, a.shl(get(N), i32(2))),
+    set(jEnd, a.shl(a.shr(get(N), i32(3)), i32(3))),
+    a.loop(i, i32(0), get(M), 4,
+      a.loop(j, i32(0), get(jEnd), 8, ...block(8)),
+      a.loop(j, get(jEnd), get(N), 4, ...block(4)),
     ),
   );
   return fn;

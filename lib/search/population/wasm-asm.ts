@@ -71,6 +71,7 @@ export const add = bin(0x6a);
 export const sub = bin(0x6b);
 export const mul = bin(0x6c);
 export const shl = bin(0x74);
+export const shr = bin(0x76); // unsigned
 export const geS = bin(0x4e);
 export const i32Load = (addr: Bytes, offset = 0): Bytes => cat(addr, [0x28, 2, ...uleb(offset)]);
 
@@ -86,6 +87,8 @@ export const fSqrt = (a: Bytes): Bytes => cat(a, [0x91]);
 export const vLoad = (addr: Bytes, offset = 0): Bytes => cat(addr, simd(0x00), [0, ...uleb(offset)]);
 export const vStore = (addr: Bytes, value: Bytes, offset = 0): Bytes => cat(addr, value, simd(0x0b), [0, ...uleb(offset)]);
 export const vSplat = (x: Bytes): Bytes => cat(x, simd(0x13));
+/** v128.load32_splat: one float from memory into all four lanes. */
+export const vLoadSplat = (addr: Bytes, offset = 0): Bytes => cat(addr, simd(0x09), [2, ...uleb(offset)]);
 export const vConst = (x: number): Bytes => cat(simd(0x0c), f32Bytes(x), f32Bytes(x), f32Bytes(x), f32Bytes(x));
 export const vConstI = (n: number): Bytes => {
   const b = Array.from(new Uint8Array(new Int32Array([n, n, n, n]).buffer));
@@ -97,16 +100,15 @@ export const vAdd = vbin(0xe4);
 export const vSub = vbin(0xe5);
 export const vMul = vbin(0xe6);
 export const vDiv = vbin(0xe7);
-export const vMin = vbin(0xe8);
-export const vMax = vbin(0xe9);
+/** pmin/pmax (b < a ? b : a, a < b ? b : a): single instructions, unlike min/max with their NaN rules. */
+export const vPMin = vbin(0xea);
+export const vPMax = vbin(0xeb);
 export const vLt = vbin(0x43);
 export const vAnd = vbin(0x4e);
 export const vAndNot = vbin(0x4f);
 export const vOr = vbin(0x50);
 export const vSqrt = vun(0xe3);
 export const vAbs = vun(0xe0);
-export const vNearest = vun(0x6a);
-export const vTruncI = vun(0xf8); // i32x4.trunc_sat_f32x4_s
 export const iAdd = vbin(0xae);
 export const iShl = (a: Bytes, bits: Bytes): Bytes => cat(a, bits, simd(0xab));
 /** Lanes of `a` where mask is set, else lanes of `b`. */

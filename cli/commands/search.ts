@@ -1,0 +1,171 @@
+/**
+ * `complens search`: the haystack search (train one model per seed, evaluate zero-shot, keep the results), and
+ * `complens search --summary DIR` to (re)write the summary of a search folder. See docs/search.md.
+ *
+ * Also runnable on its own (`node --import tsx cli/commands/search.ts …`), which is how the tests drive it.
+ */
+import * as path from 'path';
+import { formatHelp, ParsedArgs, ParsedFlags, parseArgs } from '../args';
+import { Command } from '../command';
+import { LookupRegime } from '../../lib/tasks/lookup';
+import { ComplensError, UsageError } from '../../lib/util/errors';
+import { TRAIN_DEFAULTS } from '../../lib/train/config';
+import {
+  buildSearchConfig, defaultTrainerName, formatSummaryMarkdown, parseSeedList, resolveWorkerCount, runSearch, searchTrainerNames,
+  validateRedisUrl, writeSearchSummary, RETENTION_DEFAULTS,
+} from '../../lib/search';
+
+function int(flags: ParsedFlags, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const v = flags[name] as number;
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new UsageError(`search: --${name} expects an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, got ${v}`);
+  }
+  return v;
+}
+
+function num(flags: ParsedFlags, name: string, min: number, max: number, exclusiveMin = false): number {
+  const v = flags[name] as number;
+  if (!(exclusiveMin ? v > min : v >= min) || v > max) throw new UsageError(`search: --${name} expects a number ${exclusiveMin ? '>' : '>='} ${min} and <= ${max}, got ${v}`);
+  return v;
+}
+
+const REGIME_CHOICES = ['atomic+composed', 'composed-only', 'both'] as const;
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'haystack search: train one model per seed, score zero-shot on held-out compositions, summarise',
+  flags: [
+    { name: 'task', type: 'string', choices: ['lookup'], default: 'lookup', help: 'task family' },
+    { name: 'split', type: 'string', value: 'NAME|DIR', default: 'sample1', help: 'lookup sample: a public sample name (sample1..5) or a sample folder' },
+    { name: 'model', type: 'string', choices: ['tanh', 'gru', 'lstm'], default: 'gru', help: 'recurrent cell' },
+    { name: 'seeds', type: 'string', value: 'LIST', help: 'initialisation seeds, e.g. 0..9999 or 1,5,10..12 (required)' },
+    {
+      name: 'data-order-seeds',
+      type: 'string',
+      value: 'LIST',
+      help: 'data-order seeds; with it every init seed is trained with every data-order seed (a grid); without it each model uses its init seed as data-order seed',
+    },
+    { name: 'regime', type: 'string', choices: REGIME_CHOICES, default: 'atomic+composed', help: 'training regime: atomic+composed, composed-only (no single-table training rows), or both' },
+    { name: 'encoding', type: 'string', choices: ['final', 'intermediates'], default: 'final', help: 'answer encoding: the final value only, or every intermediate (the public files\' format)' },
+    { name: 'hidden', type: 'int', default: 64, help: 'hidden size' },
+    { name: 'embed', type: 'int', default: 16, help: 'embedding size' },
+    { name: 'layers', type: 'int', default: 1, help: 'recurrent layers' },
+    { name: 'layout', type: 'string', choices: ['single', 'encdec'], default: 'single', help: 'one recurrence for prompt and answer, or encoder-decoder' },
+    { name: 'lr', type: 'number', default: TRAIN_DEFAULTS.learningRate, help: 'Adam learning rate' },
+    { name: 'batch', type: 'int', default: TRAIN_DEFAULTS.batchSize, help: 'minibatch size (0 = full batch)' },
+    { name: 'max-steps', type: 'int', default: TRAIN_DEFAULTS.maxSteps, help: 'training steps at most per model' },
+    { name: 'eval-every', type: 'int', default: TRAIN_DEFAULTS.evalEvery, help: 'steps between checks of train exact match (the stopping rule)' },
+    { name: 'stop-at', type: 'number', default: TRAIN_DEFAULTS.stopAtTrainAccuracy, help: 'stop a model once its train exact match reaches this (1 = fits the training set)' },
+    { name: 'trainer', type: 'string', value: 'NAME', help: `search trainer: ${searchTrainerNames().join(', ')} (default: ${defaultTrainerName()})` },
+    { name: 'members-per-call', type: 'int', value: 'N', help: 'models handed to the trainer per call (default: the trainer\'s own, 1 for reference)' },
+    { name: 'workers', type: 'string', value: 'auto|N', default: '1', help: 'parallel worker threads on this machine (1 = train in the main thread)' },
+    { name: 'queue', type: 'string', value: 'URL', help: 'distributed mode: enqueue jobs on this Redis (redis://host:port) and collect results from `complens worker`s' },
+    { name: 'out', type: 'string', value: 'DIR', help: 'search folder (default runs/search-<task>-<split>-<model>); re-running with the same folder resumes' },
+    { name: 'keep-best', type: 'int', default: RETENTION_DEFAULTS.best, help: 'checkpoints kept for the highest zero-shot models, per regime' },
+    { name: 'keep-worst', type: 'int', default: RETENTION_DEFAULTS.worst, help: 'checkpoints kept for the lowest zero-shot models that fit the training set, per regime' },
+    { name: 'keep-random', type: 'int', default: RETENTION_DEFAULTS.random, help: 'checkpoints kept for a seeded uniform random sample of models, per regime' },
+    { name: 'sample-seed', type: 'int', default: RETENTION_DEFAULTS.sampleSeed, help: 'seed of the random checkpoint sample and of tie-breaking' },
+    { name: 'baseline-seeds', type: 'int', default: 10, help: 'models of the random-task-codes control per regime (0 = none)' },
+    { name: 'code-seed', type: 'int', default: 0, help: 'seed of the random-task-codes control\'s code assignment' },
+    { name: 'summary', type: 'string', value: 'DIR', help: 'only (re)write and print the summary of the search in DIR; trains nothing' },
+  ],
+  details: [
+    'Every model is trained with the same hyper-parameters from its own seeds, then evaluated on every split;',
+    'zero-shot accuracy = exact match on heldout_compositions. Results go to <out>/results.jsonl (one row per',
+    'model, fsynced), checkpoints of the best, worst and a random sample to <out>/checkpoints/, and the summary',
+    '(summary.json, summary.md, zero-shot-histogram.svg) to <out>. Kill it at any time and run the same command',
+    'again: it continues where it stopped, without losing or repeating a model.',
+    '',
+    'Examples:',
+    '  complens search --split sample1 --model gru --seeds 0..999',
+    '  complens search --seeds 0..9999 --workers auto --regime both',
+    '  complens search --seeds 0..49999 --queue redis://10.0.0.5:6379   # then: complens worker --queue redis://10.0.0.5:6379',
+    '  complens search --summary runs/search-lookup-sample1-gru',
+  ].join('\n'),
+  async run(args: ParsedArgs): Promise<number> {
+    const f = args.flags;
+    const quiet = Boolean(f.quiet);
+    if (typeof f.summary === 'string') {
+      const dir = path.resolve(f.summary);
+      const summary = await writeSearchSummary(dir);
+      process.stdout.write(formatSummaryMarkdown(summary) + '\n');
+      if (!quiet) process.stderr.write(`summary written to ${path.join(dir, summary.files.markdown)} and ${summary.files.json}\n`);
+      return 0;
+    }
+    if (typeof f.seeds !== 'string') throw new UsageError('search: --seeds is required, e.g. --seeds 0..999 (or use --summary DIR)');
+    const seeds = parseSeedList(f.seeds, '--seeds');
+    const dataSeeds = typeof f['data-order-seeds'] === 'string' ? parseSeedList(f['data-order-seeds'], '--data-order-seeds') : undefined;
+    const regimes: LookupRegime[] = f.regime === 'both' ? ['atomic+composed', 'composed-only'] : [f.regime as LookupRegime];
+    const trainer = typeof f.trainer === 'string' ? f.trainer : defaultTrainerName();
+    if (!searchTrainerNames().includes(trainer)) throw new UsageError(`search: --trainer expects one of ${searchTrainerNames().join(', ')}, got ${JSON.stringify(trainer)}`);
+    const queue = typeof f.queue === 'string' ? validateRedisUrl(f.queue) : undefined;
+    const workers = resolveWorkerCount(f.workers as string);
+    if (queue && workers !== 1) throw new UsageError('search: --workers does not apply with --queue (start workers with: complens worker --queue URL --workers N)');
+    const membersPerCall = f['members-per-call'] === undefined ? undefined : int(f, 'members-per-call', 1, 4096);
+    const splitName = path.basename(String(f.split)).replace(/[^A-Za-z0-9._+-]/g, '_');
+    const out = typeof f.out === 'string' ? f.out : path.join('runs', `search-${f.task}-${splitName}-${f.model}`);
+    const config = buildSearchConfig({
+      split: String(f.split),
+      encoding: f.encoding as 'final' | 'intermediates',
+      cell: f.model as 'tanh' | 'gru' | 'lstm',
+      layout: f.layout as 'single' | 'encdec',
+      hiddenSize: int(f, 'hidden', 1, 4096),
+      embedSize: int(f, 'embed', 1, 4096),
+      numLayers: int(f, 'layers', 1, 16),
+      training: {
+        learningRate: num(f, 'lr', 0, 10, true),
+        batchSize: int(f, 'batch', 0),
+        maxSteps: int(f, 'max-steps', 1),
+        evalEvery: int(f, 'eval-every', 1),
+        stopAtTrainAccuracy: num(f, 'stop-at', 0, 2),
+      },
+      trainer,
+      retention: { best: int(f, 'keep-best', 0, 100000), worst: int(f, 'keep-worst', 0, 100000), random: int(f, 'keep-random', 0, 100000), sampleSeed: int(f, 'sample-seed', 0, 2 ** 32 - 1) },
+      codeSeed: int(f, 'code-seed', 0, 2 ** 32 - 1),
+    });
+    const result = await runSearch({
+      out,
+      config,
+      plan: { seeds, dataSeeds, regimes, baselineSeeds: int(f, 'baseline-seeds', 0, 100000) },
+      workers,
+      queue,
+      membersPerCall,
+      quiet,
+    });
+    if (result.summary) process.stdout.write(formatSummaryMarkdown(result.summary) + '\n');
+    if (result.failed.length) {
+      process.stderr.write(`error: ${result.failed.length} jobs failed (${result.failed.slice(0, 3).map((x) => `${x.key}: ${x.reason}`).join('; ')}); re-run the same command to retry them\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+/**
+ * Runs a command the way cli/main.ts does (flags, --help, one-line errors with exit code 2), for commands started
+ * directly as scripts.
+ */
+export async function runCommandStandalone(command: Command, argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(command, argv);
+    if (args.flags.help) {
+      console.log(formatHelp(command));
+      return 0;
+    }
+    return await command.run(args);
+  } catch (err) {
+    if (err instanceof ComplensError) {
+      console.error(`error: ${err.message}`);
+      return 2;
+    }
+    const e = err as Error;
+    console.error(`internal error: ${e?.message ?? String(err)}`);
+    if (process.env.COMPLENS_DEBUG) console.error(e?.stack);
+    else console.error('(set COMPLENS_DEBUG=1 for a stack trace, and please report it)');
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCommandStandalone(searchCommand, process.argv.slice(2)).then((code) => process.exit(code));
+}

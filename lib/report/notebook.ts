@@ -1,0 +1,80 @@
+/**
+ * Display helpers for tslab notebooks. Jupyter's HTML export drops vega-lite mime outputs and strips SVG outputs
+ * (toolchain notes), so charts are shown as PNG (default) or as inline SVG inside an HTML output; both survive
+ * `jupyter nbconvert --to html`, GitHub's notebook preview, JupyterLab and VS Code.
+ *
+ * @example  (in a notebook cell)
+ *   import { showChart, showTable } from '../lib/report/notebook';
+ *   await showChart(heatmapSpec(rows, { x: 'layer', y: 'probe', color: 'accuracy' }));
+ *   showTable(rows, { caption: 'Probe accuracy' });
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { ComplensError } from '../util/errors';
+import { renderChartSvg, svgToPng } from './charts';
+import { escapeHtml } from './escape';
+import { REPORT_CSS } from './style';
+import { Row, TableLike, tableHtml, TableOptions } from './table';
+import { markdownToHtml } from './text';
+import { sanitizeSvg, scopeSvgIds } from './svg';
+
+/** The two methods of tslab's `display` these helpers use (injectable for tests). */
+export interface NotebookDisplay {
+  html(s: string): void;
+  png(b: Uint8Array): void;
+}
+
+function tslabDisplay(): NotebookDisplay {
+  try {
+    // Inside a tslab kernel `require('tslab')` returns the kernel's own module, wired to the current cell.
+    return (require('tslab') as { display: NotebookDisplay }).display;
+  } catch {
+    throw new ComplensError('lib/report/notebook: tslab is not available; run this inside a tslab notebook kernel or pass options.display');
+  }
+}
+
+export interface ShowChartOptions {
+  /** 'png' (default; works in every viewer) or 'svg' (inline SVG in an HTML output: sharp, selectable text). */
+  as?: 'png' | 'svg';
+  /** PNG pixels per SVG pixel; default 2. */
+  scale?: number;
+  display?: NotebookDisplay;
+}
+
+let counter = 0;
+
+/** Renders a vega-lite spec and displays it in the current cell's output. */
+export async function showChart(spec: TopLevelSpec, options: ShowChartOptions = {}): Promise<void> {
+  const display = options.display ?? tslabDisplay();
+  const svg = await renderChartSvg(spec);
+  if ((options.as ?? 'png') === 'svg') {
+    // Several inline SVGs share one page in the exported HTML: scope vega's gradient/clip ids.
+    display.html(`<div class="complens-chart">${scopeSvgIds(sanitizeSvg(svg), `nbchart-${process.pid}-${++counter}`)}</div>`);
+  } else {
+    display.png(svgToPng(svg, { scale: options.scale }));
+  }
+}
+
+const TABLE_STYLE = REPORT_CSS.split('\n')
+  .filter((l) => l.startsWith('table.report-table') || l.startsWith('.table-'))
+  .map((l) => `.complens-nb ${l}`)
+  .join('\n');
+
+export interface ShowTableOptions extends TableOptions {
+  display?: NotebookDisplay;
+}
+
+/** Displays rows (objects or an arquero table) as a formatted HTML table (numbers aligned, at most 500 rows). */
+export function showTable(rows: readonly Row[] | TableLike, options: ShowTableOptions = {}): void {
+  const { display, ...tableOptions } = options;
+  (display ?? tslabDisplay()).html(`<div class="complens-nb"><style>${TABLE_STYLE}</style>${tableHtml(rows, tableOptions)}</div>`);
+}
+
+/** Displays text in the report's Markdown subset (escaped; handy for computed summaries). */
+export function showText(text: string, options: { display?: NotebookDisplay } = {}): void {
+  (options.display ?? tslabDisplay()).html(`<div class="complens-nb">${markdownToHtml(text)}</div>`);
+}
+
+/** Displays a one-line note in muted text, e.g. the backend header at the top of a notebook. */
+export function showNote(text: string, options: { display?: NotebookDisplay } = {}): void {
+  (options.display ?? tslabDisplay()).html(`<p style="color:#59636e;font-size:0.9em">${escapeHtml(text)}</p>`);
+}

@@ -1,0 +1,262 @@
+/**
+ * The fast population trainer for the haystack search: trains many one-layer GRUs with the reference trainer's
+ * semantics (lib/train/sequence.ts: init from `new RnnModel(config, initSeed)`, minibatches from epochBatches
+ * (dataSeed, epoch), mean answer cross-entropy under teacher forcing, tf.train.adam, greedy train exact match every
+ * `evalEvery` steps, stop at `stopAtTrainAccuracy`) at a fraction of its cost.
+ *
+ * Members never share a matmul: each calls XNNPACK on its own weights, so members at different steps, buckets
+ * and batch sizes need no grouping or padding. The population is a scheduling unit: `populationSize` members are
+ * in flight round-robin, sharing one activation workspace, and a member that stops is replaced by the next
+ * pending one. Results are identical for every population size (each member's arithmetic is independent).
+ */
+import { wasmHeap } from '../../backend/wasm-heap';
+import { bucketize, epochBatches } from '../../data/batches';
+import { initialValues } from '../../models/init';
+import { rnnParamSpecs, RnnConfig } from '../../models/rnn';
+import { EncodedExample, SequenceTask } from '../../tasks/types';
+import { ComplensError } from '../../util/errors';
+import { Rng } from '../../util/random';
+import { AdamState } from './adam';
+import { timeMajorBatch } from './batches';
+import { GruMember, GruWorkspace, TimeMajorBatch } from './gru';
+import { simdKernels } from './simd';
+
+export interface PopulationMember {
+  initSeed: number;
+  dataSeed: number;
+}
+
+export interface PopulationConfig {
+  cell: 'gru';
+  hiddenSize: number;
+  embedSize: number;
+  learningRate: number;
+  batchSize: number;
+  maxSteps: number;
+  evalEvery: number;
+  stopAtTrainAccuracy: number;
+  /** Members in flight at once (default 32; any value gives the same results). */
+  populationSize?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export interface MemberPoint {
+  step: number;
+  /** Mean training loss since the previous point. */
+  loss: number;
+  trainExactMatch: number;
+}
+
+export interface MemberResult {
+  /** Index into the `members` argument. */
+  index: number;
+  initSeed: number;
+  dataSeed: number;
+  /** Trained weights under the RnnModel param names: assign them to `new RnnModel(config, seed)`. */
+  weights: Record<string, Float32Array>;
+  steps: number;
+  /** 'diverged': the loss became non-finite (the reference trainer throws there instead). */
+  stoppedBecause: 'accuracy' | 'maxSteps' | 'diverged';
+  trainExactMatch: number;
+  history: MemberPoint[];
+  /** Seconds from this member's first step to its last, while sharing the thread with the population. */
+  wallSeconds: number;
+}
+
+export interface PopulationProgress {
+  done: number;
+  total: number;
+  /** Training steps run so far, all members together. */
+  steps: number;
+  elapsedSeconds: number;
+}
+
+export interface PopulationCallbacks {
+  onProgress?: (progress: PopulationProgress) => void;
+  onMemberDone?: (result: MemberResult) => void;
+}
+
+export interface PopulationResult {
+  /** In the order of the `members` argument. */
+  members: MemberResult[];
+  totalSteps: number;
+  wallSeconds: number;
+  msPerModelStep: number;
+}
+
+/** The RnnModel config the population trains (for `new RnnModel(modelConfig(...), initSeed)`). */
+export function populationModelConfig(task: SequenceTask, config: Pick<PopulationConfig, 'cell' | 'hiddenSize' | 'embedSize'>): RnnConfig {
+  return { arch: 'rnn', cell: config.cell, layout: 'single', vocabSize: task.vocab.length, embedSize: config.embedSize, hiddenSize: config.hiddenSize, numLayers: 1 };
+}
+
+/** Exactly RnnModel's initial weights for `seed`, without creating tensors (same specs, same streams). */
+export function initialWeights(modelConfig: RnnConfig, seed: number): Record<string, Float32Array> {
+  return Object.fromEntries(rnnParamSpecs(modelConfig).map((s) => [s.name, initialValues(s, Rng.derive(seed, s.name))]));
+}
+
+interface Slot {
+  index: number;
+  member: GruMember;
+  adam: AdamState;
+  step: number;
+  epochOrder: number[][];
+  epochOfOrder: number;
+  lossSum: number;
+  lossCount: number;
+  history: MemberPoint[];
+  trainExactMatch: number;
+  started: number;
+}
+
+export async function trainPopulation(
+  task: SequenceTask,
+  members: readonly PopulationMember[],
+  config: PopulationConfig,
+  callbacks: PopulationCallbacks = {},
+): Promise<PopulationResult> {
+  validate(config);
+  const train = task.split(task.splitNames()[0]).examples;
+  if (train.length === 0) throw new ComplensError(`task ${task.kind}: the training split is empty`);
+  const modelConfig = populationModelConfig(task, config);
+  const hyper = { learningRate: config.learningRate, beta1: config.beta1 ?? 0.9, beta2: config.beta2 ?? 0.999, epsilon: config.epsilon ?? 1e-8 };
+  const batchesPerEpoch = epochBatches(train, config.batchSize, 0, 0).length;
+  const evalChunks = evaluationChunks(train, Math.max(config.batchSize, 64));
+  const heap = wasmHeap();
+  const maxInputs = Math.max(...train.map((e) => e.prompt.length + e.target.length - 1));
+  const maxTargets = Math.max(...train.map((e) => e.target.length));
+  const ws = new GruWorkspace(heap, simdKernels(heap), {
+    vocabSize: modelConfig.vocabSize, embedSize: config.embedSize, hiddenSize: config.hiddenSize,
+    maxRows: Math.max(config.batchSize, ...evalChunks.map((c) => c.batch.rows)), maxInputs, maxTargets,
+  });
+  const P = Math.max(1, Math.min(config.populationSize ?? 32, members.length));
+  const pool = Array.from({ length: P }, () => new GruMember(ws, modelConfig));
+  const results: MemberResult[] = new Array(members.length);
+  const started = Date.now();
+  let next = 0;
+  let done = 0;
+  let totalSteps = 0;
+  let lastYield = Date.now();
+
+  const start = (member: GruMember): Slot | undefined => {
+    if (next >= members.length) return undefined;
+    const index = next++;
+    member.load(initialWeights(modelConfig, members[index].initSeed));
+    return { index, member, adam: new AdamState(hyper), step: 0, epochOrder: [], epochOfOrder: -1, lossSum: 0, lossCount: 0, history: [], trainExactMatch: 0, started: Date.now() };
+  };
+  const finish = (slot: Slot, stoppedBecause: MemberResult['stoppedBecause']) => {
+    const { index } = slot;
+    const result: MemberResult = {
+      index, initSeed: members[index].initSeed, dataSeed: members[index].dataSeed, weights: slot.member.read(), steps: slot.step,
+      stoppedBecause, trainExactMatch: slot.trainExactMatch, history: slot.history, wallSeconds: (Date.now() - slot.started) / 1000,
+    };
+    results[index] = result;
+    done++;
+    callbacks.onMemberDone?.(result);
+  };
+
+  try {
+    let slots = pool.map(start).filter((s): s is Slot => s !== undefined);
+    while (slots.length > 0) {
+      const running: Slot[] = [];
+      for (const slot of slots) {
+        const outcome = stepMember(slot, train, config, batchesPerEpoch, members[slot.index].dataSeed, evalChunks);
+        totalSteps++;
+        if (outcome === 'running') {
+          running.push(slot);
+        } else {
+          finish(slot, outcome);
+          const replacement = start(slot.member);
+          if (replacement) running.push(replacement);
+        }
+      }
+      slots = running;
+      if (Date.now() - lastYield > 200) {
+        // Let timers and I/O (progress output, workers' messages) run between population steps.
+        callbacks.onProgress?.({ done, total: members.length, steps: totalSteps, elapsedSeconds: (Date.now() - started) / 1000 });
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
+    }
+  } finally {
+    for (const m of pool) m.dispose();
+    ws.dispose();
+  }
+  const wallSeconds = (Date.now() - started) / 1000;
+  callbacks.onProgress?.({ done, total: members.length, steps: totalSteps, elapsedSeconds: wallSeconds });
+  return { members: results, totalSteps, wallSeconds, msPerModelStep: totalSteps ? (wallSeconds * 1000) / totalSteps : 0 };
+}
+
+/** One training step of one member (and its scheduled evaluation); returns why it stopped, if it did. */
+function stepMember(
+  slot: Slot,
+  train: readonly EncodedExample[],
+  config: PopulationConfig,
+  batchesPerEpoch: number,
+  dataSeed: number,
+  evalChunks: EvalChunk[],
+): 'running' | MemberResult['stoppedBecause'] {
+  const epoch = Math.floor(slot.step / batchesPerEpoch);
+  if (epoch !== slot.epochOfOrder) {
+    slot.epochOrder = epochBatches(train, config.batchSize, dataSeed, epoch);
+    slot.epochOfOrder = epoch;
+  }
+  const m = slot.member;
+  const loss = m.lossAndGrads(timeMajorBatch(train, slot.epochOrder[slot.step % batchesPerEpoch]));
+  if (!Number.isFinite(loss)) return 'diverged';
+  slot.adam.step(m.kernels, m.params, m.grads, m.m, m.v, m.size);
+  m.markWeightsChanged();
+  slot.lossSum += loss;
+  slot.lossCount++;
+  slot.step++;
+  if (slot.step % config.evalEvery === 0 || slot.step === config.maxSteps) {
+    slot.trainExactMatch = exactMatch(m, evalChunks);
+    slot.history.push({ step: slot.step, loss: slot.lossSum / slot.lossCount, trainExactMatch: slot.trainExactMatch });
+    slot.lossSum = 0;
+    slot.lossCount = 0;
+    if (slot.trainExactMatch >= config.stopAtTrainAccuracy) return 'accuracy';
+  }
+  return slot.step >= config.maxSteps ? 'maxSteps' : 'running';
+}
+
+interface EvalChunk {
+  batch: TimeMajorBatch;
+}
+
+/** The training split as greedy-evaluation batches (by length bucket, at most `rows` rows each). */
+function evaluationChunks(examples: readonly EncodedExample[], rows: number): EvalChunk[] {
+  const chunks: EvalChunk[] = [];
+  for (const bucket of bucketize(examples)) {
+    for (let i = 0; i < bucket.indices.length; i += rows) chunks.push({ batch: timeMajorBatch(examples, bucket.indices.slice(i, i + rows)) });
+  }
+  return chunks;
+}
+
+/** Fraction of examples whose whole greedy answer is right (evaluateExamples' exactMatch). */
+function exactMatch(m: GruMember, chunks: EvalChunk[]): number {
+  let right = 0;
+  let total = 0;
+  for (const { batch } of chunks) {
+    const pred = m.predict(batch);
+    const answers = batch.labels.length / batch.rows;
+    for (let b = 0; b < batch.rows; b++) {
+      let ok = true;
+      for (let j = 0; j < answers && ok; j++) ok = pred[j * batch.rows + b] === batch.labels[j * batch.rows + b];
+      if (ok) right++;
+    }
+    total += batch.rows;
+  }
+  return right / total;
+}
+
+function validate(c: PopulationConfig): void {
+  const bad = (field: string, why: string) => new ComplensError(`population.${field}: ${why}`);
+  if (c.cell !== 'gru') throw bad('cell', `only 'gru' is implemented by the population trainer, got ${JSON.stringify(c.cell)}`);
+  for (const f of ['hiddenSize', 'embedSize', 'batchSize', 'maxSteps', 'evalEvery'] as const) {
+    if (!Number.isInteger(c[f]) || c[f] < 1) throw bad(f, `expected a positive integer, got ${c[f]}`);
+  }
+  if (c.hiddenSize % 4 !== 0) throw bad('hiddenSize', `must be a multiple of 4 (SIMD lanes), got ${c.hiddenSize}`);
+  if (!(c.learningRate > 0)) throw bad('learningRate', `expected > 0, got ${c.learningRate}`);
+  if (c.populationSize !== undefined && (!Number.isInteger(c.populationSize) || c.populationSize < 1)) throw bad('populationSize', `expected a positive integer, got ${c.populationSize}`);
+}
