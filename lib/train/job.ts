@@ -48,8 +48,13 @@ export interface JobOptions {
   saveEvery?: number;
   onProgress?: (step: number, maxSteps: number, detail: string) => void;
   log?: (line: string) => void;
-  /** Fixed creation date, for byte-reproducible fixtures. */
-  created?: string;
+  /**
+   * Byte-reproducible output (fixtures): a fixed creation date and no wall-clock fields in complens.json, so the
+   * same seeds on the same backend give the same files.
+   */
+  reproducible?: boolean;
+  /** Recorded in complens.json `extra` (e.g. the command that made a fixture). */
+  extra?: Record<string, unknown>;
 }
 
 /** Resolves the task shorthand used by the CLI and configs. */
@@ -107,10 +112,14 @@ export async function trainAndSave(job: TrainJob, options: JobOptions = {}): Pro
       return { split, count: e.count, exactMatch: e.exactMatch, tokenAccuracy: e.tokenAccuracy };
     });
     const { history, ...summary } = result;
+    const recorded = options.reproducible
+      ? { steps: summary.steps, stoppedBecause: summary.stoppedBecause, trainExactMatch: summary.trainExactMatch, history: history.map(({ seconds: _s, ...h }) => h) }
+      : { ...summary, history };
     saveModelCheckpoint(job.out, model, task, {
       seeds: { init: job.seed, dataOrder: training.dataSeed },
-      training: { config: training, ...summary, history, evaluation },
-      created: options.created,
+      training: { config: training, ...recorded, evaluation },
+      created: options.reproducible ? '2026-01-01T00:00:00.000Z' : undefined,
+      extra: options.extra,
     });
     fs.rmSync(partial, { recursive: true, force: true });
     return { checkpoint: job.out, training: { ...summary, historyPoints: history.length }, evaluation };

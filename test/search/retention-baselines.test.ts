@@ -43,11 +43,9 @@ describe('checkpoint retention', () => {
     const byKey = new Map(rows.map((r) => [r.key, r]));
     const maxZs = Math.max(...rows.map((r) => r.zeroShot));
     expect(byKey.get(lists.best[0])!.zeroShot).toBe(maxZs);
-    const fitMin = Math.min(...rows.filter((r) => r.train.stoppedBecause === 'accuracy').map((r) => r.zeroShot));
-    for (const k of lists.worst) {
-      expect(byKey.get(k)!.train.stoppedBecause).toBe('accuracy');
-      expect(byKey.get(k)!.zeroShot).toBe(fitMin);
-    }
+    const fitLowest = rows.filter((r) => r.train.stoppedBecause === 'accuracy').map((r) => r.zeroShot).sort((x, y) => x - y).slice(0, 2);
+    for (const k of lists.worst) expect(byKey.get(k)!.train.stoppedBecause).toBe('accuracy');
+    expect(lists.worst.map((k) => byKey.get(k)!.zeroShot)).toEqual(fitLowest);
   });
 
   test('add reports evictions; mightKeep with a snapshot never rejects a row the coordinator would keep', () => {

@@ -1,12 +1,12 @@
 /**
  * One GRU model on the wasm heap: its parameters, gradients and Adam moments in one contiguous block, and a
  * forward + hand-written BPTT that computes exactly what RnnModel (single layout, 1 layer) + answerLoss compute,
- * with matmuls on XNNPACK (heap views, no tfjs tensors) and everything elementwise in fused SIMD kernels.
+ * with matmuls and everything elementwise in our own SIMD kernels on the backend's heap (no tfjs tensors).
  *
  * Time-major layout: block t holds the B rows of input position t. Tricks, each measured (docs/performance.md):
  * the input projection is a [V,3H] table W_E·W_ih + b_ih gathered by token (one-hot input ⇒ exact rows), and its
- * gradient is scattered back into that table; h_0 = 0 so step 0 skips its hidden matmul; weight-gradient matmuls
- * take the transposed activations as the left operand so XNNPACK packs the smaller right one.
+ * gradient is scattered back into that table; h_0 = 0 so step 0 skips its hidden matmul; weight gradients read
+ * the activations through strides (Aᵀ·B) instead of transposed copies.
  */
 import { WasmHeap } from '../../backend/wasm-heap';
 import { rnnParamSpecs } from '../../models/rnn';
@@ -52,15 +52,16 @@ export class GruWorkspace {
 
   constructor(readonly heap: WasmHeap, readonly k: SimdKernels, readonly dims: GruDims) {
     const { vocabSize: V, embedSize: E, hiddenSize: H, maxRows: B, maxInputs: T, maxTargets: Tt } = dims;
-    if (H % 4 !== 0) throw new Error(`the population trainer needs hiddenSize divisible by 4 (SIMD lanes), got ${H}`);
+    if (H % 4 !== 0 || E % 4 !== 0) throw new Error(`the population trainer needs hiddenSize and embedSize divisible by 4 (SIMD lanes), got ${H}, ${E}`);
     const sizes: Record<string, number> = {
       tok: T * B, table: V * 3 * H,
       Hs: (T + 1) * B * H, GH: T * B * 3 * H, R: T * B * H, Z: T * B * H, N: T * B * H,
       logits: Tt * B * V, dlogits: Tt * B * V, dHans: Tt * B * H, dGH: T * B * 3 * H, dT: V * 3 * H,
-      dhA: B * H, dhD: B * H, zeros: B * H, HprevT: H * T * B, HansT: H * Tt * B,
+      dhA: B * H, dhD: B * H, zeros: B * H, HansT: H * Tt * B, zeroRow: Math.max(3 * H, V, E) + 4,
     };
     for (const [name, n] of Object.entries(sizes)) this.buf[name] = heap.alloc(n);
     heap.f32().fill(0, this.buf.zeros >> 2, (this.buf.zeros >> 2) + B * H);
+    heap.f32().fill(0, this.buf.zeroRow >> 2, (this.buf.zeroRow >> 2) + Math.max(3 * H, V, E) + 4);
   }
 
   /** out = a·b (+ bias); a and out are heap pointers, b and bias view ids. */
@@ -132,7 +133,7 @@ export class GruMember {
     const block = this.heap.alloc(4 * size);
     [this.params, this.grads, this.m, this.v] = [0, 1, 2, 3].map((i) => block + i * size * 4);
     this.own.block = block;
-    const sizes: Record<string, number> = { WhhT: 3 * H * H, WUT: V * H, WihT: 3 * H * E, WET: E * V };
+    const sizes: Record<string, number> = { WhhT: 3 * H * H, WUT: V * H, WihT: 3 * H * E };
     for (const [name, n] of Object.entries(sizes)) this.own[name] = this.heap.alloc(n);
     this.load(Object.fromEntries(this.specs.map((s) => [s.name, new Float32Array(s.shape.reduce((x, y) => x * y, 1))])));
   }
@@ -180,9 +181,14 @@ export class GruMember {
 
     // Output layer.
     const ans = b.Hs + Tp * B * H * 4;
-    this.mm(b.dlogits, B * Tt, V, this.weightViews.WUT, H, b.dHans);
-    k.transpose(ans, B * Tt, H, b.HansT);
-    this.mm(b.HansT, H, B * Tt, this.ws.fresh(b.dlogits), V, this.p(this.grads, 'unembed.W_U'));
+    const gWU = this.p(this.grads, 'unembed.W_U');
+    this.gemm(b.dlogits, V, 1, this.own.WUT, b.dHans, B * Tt, V, H);
+    if (V % 4 === 0) {
+      this.gemm(ans, 1, H, b.dlogits, gWU, H, B * Tt, V);
+    } else {
+      k.transpose(ans, B * Tt, H, b.HansT);
+      this.ws.mm(b.HansT, H, B * Tt, this.ws.fresh(b.dlogits), V, gWU);
+    }
     this.colSumScalar(b.dlogits, B * Tt, V, this.p(this.grads, 'unembed.b_U'));
 
     // Recurrence, last step first.
@@ -194,22 +200,20 @@ export class GruMember {
       const gh = t === 0 ? this.p(this.params, 'cells.0.b_hh') : b.GH + t * B * G * 4;
       const at = t * B * H * 4;
       k.gruBackward(dhA, b.dhD, dhC, t === 0 ? b.zeros : b.Hs + at, b.R + at, b.Z + at, b.N + at, gh, t === 0 ? 0 : G * 4, b.tok + t * B * 4, b.dT, b.dGH + t * B * G * 4, b.dhD, B, H);
-      if (t > 0) this.mm(b.dGH + t * B * G * 4, B, G, this.weightViews.WhhT, H, b.dhA);
+      if (t > 0) this.gemm(b.dGH + t * B * G * 4, G, 1, this.own.WhhT, b.dhA, B, G, H);
     }
 
     // Weight gradients: h_0 = 0 contributes nothing to dW_hh.
     const gWhh = this.p(this.grads, 'cells.0.W_hh');
     if (T > 1) {
-      k.transpose(b.Hs + B * H * 4, (T - 1) * B, H, b.HprevT);
-      this.mm(b.HprevT, H, (T - 1) * B, this.ws.fresh(b.dGH + B * G * 4), G, gWhh);
+      this.gemm(b.Hs + B * H * 4, 1, H, b.dGH + B * G * 4, gWhh, H, (T - 1) * B, G);
     } else {
       this.heap.f32().fill(0, gWhh >> 2, (gWhh >> 2) + H * G);
     }
     k.colSum(b.dGH, T * B, G, this.p(this.grads, 'cells.0.b_hh'));
     k.colSum(b.dT, V, G, this.p(this.grads, 'cells.0.b_ih'));
-    const dT = this.ws.fresh(b.dT);
-    this.mm(this.own.WET, E, V, dT, G, this.p(this.grads, 'cells.0.W_ih'));
-    this.mm(b.dT, V, G, this.weightViews.WihT, E, this.p(this.grads, 'embed.W_E'));
+    this.gemm(this.p(this.params, 'embed.W_E'), 1, E, b.dT, this.p(this.grads, 'cells.0.W_ih'), E, V, G);
+    this.gemm(b.dT, G, 1, this.own.WihT, this.p(this.grads, 'embed.W_E'), V, G, E);
     return loss;
   }
 
@@ -239,8 +243,7 @@ export class GruMember {
     const { hiddenSize: H, vocabSize: V, embedSize: E } = this.dims;
     const G = 3 * H;
     const b = this.ws.buf;
-    const w = this.weightViews;
-    this.mm(this.p(this.params, 'embed.W_E'), V, E, w.W_ih, G, b.table, w.b_ih);
+    this.gemm(this.p(this.params, 'embed.W_E'), E, 1, this.p(this.params, 'cells.0.W_ih'), b.table, V, E, G, this.p(this.params, 'cells.0.b_ih'));
     for (let t = 0; t < T; t++) {
       const at = t * B * H * 4;
       // h_0 comes from the zero buffer: block 0 of Hs is overwritten by batches with fewer rows.
@@ -248,12 +251,12 @@ export class GruMember {
       let gh = this.p(this.params, 'cells.0.b_hh');
       if (t > 0) {
         gh = b.GH + t * B * G * 4;
-        this.mm(hprev, B, H, w.W_hh, G, gh, w.b_hh);
+        this.gemm(hprev, H, 1, this.p(this.params, 'cells.0.W_hh'), gh, B, H, G, this.p(this.params, 'cells.0.b_hh'));
       }
       const h = b.Hs + (t + 1) * B * H * 4;
       this.k.gruForward(b.tok + t * B * 4, b.table, gh, t > 0 ? G * 4 : 0, hprev, h, b.R + at, b.Z + at, b.N + at, B, H);
       if (greedy && t >= Tp - 1) {
-        this.mm(h, B, H, w.W_U, V, b.logits, w.b_U);
+        this.logits(h, B);
         const f = this.heap.f32();
         const tok = this.heap.i32();
         const j = t - Tp + 1;
@@ -266,7 +269,7 @@ export class GruMember {
         }
       }
     }
-    if (!greedy) this.mm(b.Hs + Tp * B * H * 4, B * (T - Tp + 1), H, w.W_U, V, b.logits, w.b_U);
+    if (!greedy) this.logits(b.Hs + Tp * B * H * 4, B * (T - Tp + 1));
   }
 
   /** The arena is sized once: a larger batch would write past it. */
@@ -315,13 +318,8 @@ export class GruMember {
     this.k.transpose(this.p(this.params, 'cells.0.W_hh'), H, 3 * H, o.WhhT);
     this.k.transpose(this.p(this.params, 'unembed.W_U'), H, V, o.WUT);
     this.k.transpose(this.p(this.params, 'cells.0.W_ih'), E, 3 * H, o.WihT);
-    this.k.transpose(this.p(this.params, 'embed.W_E'), V, E, o.WET);
-    const views: Record<string, number> = {
-      W_ih: this.p(this.params, 'cells.0.W_ih'), b_ih: this.p(this.params, 'cells.0.b_ih'),
-      W_hh: this.p(this.params, 'cells.0.W_hh'), b_hh: this.p(this.params, 'cells.0.b_hh'),
-      W_U: this.p(this.params, 'unembed.W_U'), b_U: this.p(this.params, 'unembed.b_U'),
-      WhhT: o.WhhT, WUT: o.WUT, WihT: o.WihT,
-    };
+    // XNNPACK serves only the vocabulary-wide output matmul, when V is not a multiple of the SIMD width.
+    const views: Record<string, number> = V % 4 === 0 ? {} : { W_U: this.p(this.params, 'unembed.W_U'), b_U: this.p(this.params, 'unembed.b_U') };
     for (const [name, ptr] of Object.entries(views)) {
       if (this.weightViews[name] !== undefined) this.heap.dropView(this.weightViews[name]);
       this.weightViews[name] = this.heap.view(ptr, 1);
@@ -329,8 +327,16 @@ export class GruMember {
     this.weightsDirty = false;
   }
 
-  private mm(a: number, M: number, K: number, bId: number, N: number, out: number, biasId = 0): void {
-    this.ws.mm(a, M, K, bId, N, out, biasId);
+  /** C = bias + A·B through the SIMD kernel (see SimdKernels.gemm for the strides). */
+  private gemm(A: number, sI: number, sK: number, B: number, C: number, M: number, K: number, N: number, bias = this.ws.buf.zeroRow): void {
+    this.k.gemm(A, sI, sK, B, C, M, K, N, bias);
+  }
+
+  /** logits[rows, V] = h·W_U + b_U. */
+  private logits(h: number, rows: number): void {
+    const { hiddenSize: H, vocabSize: V } = this.dims;
+    if (V % 4 === 0) this.gemm(h, H, 1, this.p(this.params, 'unembed.W_U'), this.ws.buf.logits, rows, H, V, this.p(this.params, 'unembed.b_U'));
+    else this.ws.mm(h, rows, H, this.weightViews.W_U, V, this.ws.buf.logits, this.weightViews.b_U);
   }
 
   private p(block: number, name: string): number {

@@ -23,10 +23,11 @@ export interface SimdKernels {
   /** tf.train.adam's update, elementwise in the same f32 operation order (count a multiple of 4). */
   adam(p: number, g: number, m: number, v: number, count: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, negLr: number, eps: number): void;
   /**
-   * C[M,N] = Aᵀ·B for A [R,M], B [R,N] (M a multiple of 4, N of 4): the weight-gradient shape, without the
-   * transposed copy and the per-call packing of the changing right operand that XNNPACK needs (docs/performance.md).
+   * C[M,N] = bias[N] + Σ_k A(i,k)·B[k,:], with A(i,k) at A + 4(i·sI + k·sK): sI = K, sK = 1 for a row-major A,
+   * sI = 1, sK = M for Aᵀ (the weight-gradient shape) — no transposed copy. B row-major [K,N], N a multiple of 4;
+   * `bias` points at N floats (a zero row for none). Beats XNNPACK here: no per-call packing of B (docs/performance.md).
    */
-  gemmTN(A: number, B: number, C: number, R: number, M: number, N: number): void;
+  gemm(A: number, sI: number, sK: number, B: number, C: number, M: number, K: number, N: number, bias: number): void;
   /** dst[c] = Σ_r src[r, c] (cols a multiple of 4). */
   colSum(src: number, rows: number, cols: number, dst: number): void;
   /** dst[cols, rows] = src[rows, cols]ᵀ. */
@@ -41,7 +42,7 @@ const cache = new WeakMap<WebAssembly.Memory, SimdKernels>();
 export function simdKernels(heap: WasmHeap): SimdKernels {
   let k = cache.get(heap.memory);
   if (!k) {
-    const bytes = a.assemble([gruForward(), gruBackward(), adam(), gemmTN(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid)]);
+    const bytes = a.assemble([gruForward(), gruBackward(), adam(), gemm(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid)]);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory } });
     k = instance.exports as unknown as SimdKernels;
     cache.set(heap.memory, k);
@@ -190,45 +191,50 @@ function adam(): Fn {
   return fn;
 }
 
-function gemmTN(): Fn {
-  const fn = new Fn('gemmTN', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [A, B, C, R, M, N] = fn.params;
-  const [i, j, r, pa, pb, M4, N4, jEnd] = [0, 0, 0, 0, 0, 0, 0, 0].map(() => fn.local('i32'));
-  // A 4×8 block of C in 8 accumulators: per row of A/B, 2 vector loads, 4 load-splats, 8 mul+add.
+function gemm(): Fn {
+  const fn = new Fn('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [A, sI, sK, B, C, M, K, N, bias] = fn.params;
+  const [i, j, k, pb, sK4, N4, jEnd, mEnd] = [0, 0, 0, 0, 0, 0, 0, 0].map(() => fn.local('i32'));
+  const pa = [0, 1, 2, 3].map(() => fn.local('i32'));
+  // A block of up to 4 rows × 8 columns of C in registers: per k, 2 vector loads of B, one load-splat of A per
+  // row, 8 mul+add. A is addressed through strides, so Aᵀ operands need no transposed copy.
   const acc = Array.from({ length: 8 }, () => fn.local('v128'));
   const [b0, b1, s] = [fn.local('v128'), fn.local('v128'), fn.local('v128')];
-  const block = (cols: 4 | 8) => {
+  const block = (rows: 1 | 4, cols: 4 | 8) => {
     const n = cols / 4;
+    const q = Array.from({ length: rows }, (_, x) => x);
+    const init = (h: number) => a.vLoad(a.add(get(bias), a.shl(get(j), i32(2))), 16 * h);
     const body: Bytes[] = [
-      ...acc.slice(0, 4 * n).map((x) => set(x, a.vConst(0))),
-      set(pa, a.add(get(A), a.shl(get(i), i32(2)))),
+      ...q.flatMap((x) => Array.from({ length: n }, (_, h) => set(acc[x * n + h], init(h)))),
+      ...q.map((x) => set(pa[x], a.add(get(A), a.shl(a.mul(a.add(get(i), i32(x)), get(sI)), i32(2))))),
       set(pb, a.add(get(B), a.shl(get(j), i32(2)))),
-      a.loop(r, i32(0), get(R), 1,
+      a.loop(k, i32(0), get(K), 1,
         set(b0, a.vLoad(get(pb))),
         n === 2 ? set(b1, a.vLoad(get(pb), 16)) : [],
-        ...[0, 1, 2, 3].flatMap((q) => [
-          set(s, a.vLoadSplat(get(pa), 4 * q)),
-          set(acc[q * n], a.vAdd(get(acc[q * n]), a.vMul(get(s), get(b0)))),
-          n === 2 ? set(acc[q * n + 1], a.vAdd(get(acc[q * n + 1]), a.vMul(get(s), get(b1)))) : [],
+        ...q.flatMap((x) => [
+          set(s, a.vLoadSplat(get(pa[x]))),
+          set(acc[x * n], a.vAdd(get(acc[x * n]), a.vMul(get(s), get(b0)))),
+          n === 2 ? set(acc[x * n + 1], a.vAdd(get(acc[x * n + 1]), a.vMul(get(s), get(b1)))) : [],
+          set(pa[x], a.add(get(pa[x]), get(sK4))),
         ]),
-        set(pa, a.add(get(pa), get(M4))),
         set(pb, a.add(get(pb), get(N4))),
       ),
     ];
-    for (let q = 0; q < 4; q++) {
-      const row = a.add(get(C), a.shl(a.add(a.mul(a.add(get(i), i32(q)), get(N)), get(j)), i32(2)));
-      for (let h = 0; h < n; h++) body.push(a.vStore(row, get(acc[q * n + h]), 16 * h));
+    for (const x of q) {
+      const row = a.add(get(C), a.shl(a.add(a.mul(a.add(get(i), i32(x)), get(N)), get(j)), i32(2)));
+      for (let h = 0; h < n; h++) body.push(a.vStore(row, get(acc[x * n + h]), 16 * h));
     }
     return body;
   };
+  const columns = (rows: 1 | 4) => [a.loop(j, i32(0), get(jEnd), 8, ...block(rows, 8)), a.loop(j, get(jEnd), get(N), 4, ...block(rows, 4))];
   fn.emit(
-    set(M4, a.shl(get(M), i32(2))),
+    // Without a bias the accumulators start from a zero row (the caller's `bias` = a zero buffer of N floats).
+    set(sK4, a.shl(get(sK), i32(2))),
     set(N4, a.shl(get(N), i32(2))),
     set(jEnd, a.shl(a.shr(get(N), i32(3)), i32(3))),
-    a.loop(i, i32(0), get(M), 4,
-      a.loop(j, i32(0), get(jEnd), 8, ...block(8)),
-      a.loop(j, get(jEnd), get(N), 4, ...block(4)),
-    ),
+    set(mEnd, a.shl(a.shr(get(M), i32(2)), i32(2))),
+    a.loop(i, i32(0), get(mEnd), 4, ...columns(4)),
+    a.loop(i, get(mEnd), get(M), 1, ...columns(1)),
   );
   return fn;
 }
@@ -253,16 +259,17 @@ function colSum(): Fn {
 function transpose(): Fn {
   const fn = new Fn('transpose', ['i32', 'i32', 'i32', 'i32']);
   const [src, rows, cols, dst] = fn.params;
-  const [rr, c, sp, dp, R4] = [0, 0, 0, 0, 0].map(() => fn.local('i32'));
+  const [rr, c, sp, dp, C4] = [0, 0, 0, 0, 0].map(() => fn.local('i32'));
+  // Sequential writes, strided reads: strided stores were 3× slower.
   fn.emit(
-    set(R4, a.shl(get(rows), i32(2))),
-    set(sp, get(src)),
-    a.loop(rr, i32(0), get(rows), 1,
-      set(dp, a.add(get(dst), a.shl(get(rr), i32(2)))),
-      a.loop(c, i32(0), get(cols), 1,
+    set(C4, a.shl(get(cols), i32(2))),
+    set(dp, get(dst)),
+    a.loop(c, i32(0), get(cols), 1,
+      set(sp, a.add(get(src), a.shl(get(c), i32(2)))),
+      a.loop(rr, i32(0), get(rows), 1,
         a.fStore(get(dp), a.fLoad(get(sp))),
-        set(sp, a.add(get(sp), i32(4))),
-        set(dp, a.add(get(dp), get(R4))),
+        set(sp, a.add(get(sp), get(C4))),
+        set(dp, a.add(get(dp), i32(4))),
       ),
     ),
   );
