@@ -116,7 +116,8 @@ export function formatResult(checkpoint: string, r: EquivalenceResult, top = 20)
   if (r.search) {
     const b = r.search.best;
     lines.push('', `search over ${r.search.examples} unexplained outputs:`);
-    if (!b) lines.push('  no ID input produces any of them');
+    const reachable = r.search.mappings.reduce((n, m) => n + m.withPreimage, 0);
+    if (!b) lines.push(`  no position-wise mapping supported by 2 or more of them (${reachable} have an ID input with the same output)`);
     else {
       lines.push(
         `  best position-wise mapping (prompt length ${b.promptLength}): ${b.description}`,

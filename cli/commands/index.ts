@@ -1,9 +1,10 @@
 /** The registry of CLI commands: adding a command is one file in this folder and one line here. */
 import { Command } from '../command';
 import { ablateCommand } from './ablate';
+import { analyzeCommand } from './analyze';
 import { evalCommand } from './eval';
 import { extractFsaCommand } from './extract-fsa';
 import { infoCommand } from './info';
 import { trainCommand } from './train';
 
-export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand];
+export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand];

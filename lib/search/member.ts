@@ -8,11 +8,10 @@ import { threadId } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { RnnConfig, RnnModel } from '../models/rnn';
 import { evaluateExamples } from '../train/evaluate';
-import { TrainPoint } from '../train/sequence';
 import { ComplensError } from '../util/errors';
 import { canonicalJson, SearchConfig, searchModelConfig, searchTask } from './config';
 import { searchTrainer } from './trainer';
-import { CurveSummary, MemberOutcome, SearchJob, SearchRow, SearchTrainer, SplitMetrics, TrainedMember, ZERO_SHOT_SPLIT } from './types';
+import { CurvePoint, CurveSummary, MemberOutcome, SearchJob, SearchRow, SearchTrainer, SplitMetrics, TrainedMember, ZERO_SHOT_SPLIT } from './types';
 
 export interface TrainAndEvaluateOptions {
   /** Overrides the trainer named in the config (tests, benchmarks). */
@@ -140,9 +139,9 @@ function round(x: number, digits = 6): number {
 }
 
 /** Steps to 50/90/100% train exact match (first evaluation at or above), last loss, and ≤ 12 evenly spaced points. */
-export function summarizeCurve(history: readonly TrainPoint[], maxPoints = 12): CurveSummary {
+export function summarizeCurve(history: readonly CurvePoint[], maxPoints = 12): CurveSummary {
   const first = (x: number) => history.find((p) => p.trainExactMatch >= x)?.step ?? null;
-  const picked: TrainPoint[] = [];
+  const picked: CurvePoint[] = [];
   if (history.length <= maxPoints) picked.push(...history);
   else {
     for (let i = 0; i < maxPoints; i++) picked.push(history[Math.round((i * (history.length - 1)) / (maxPoints - 1))]);

@@ -1,7 +1,8 @@
 /**
  * Which models keep a checkpoint: per regime, the `best` highest zero-shot models, the `worst` lowest zero-shot
  * models among those that fit the training set (memorizers, the contrast later instruments need), and a uniform
- * random sample of `random` models. Each category is a bottom-k under a strict total order of rows:
+ * random sample of `random` models. Each category is a bottom-k under a strict total order of rows (diverged
+ * models are in none):
  *
  *   best:   zero-shot desc, zero-shot token accuracy desc, tie hash asc
  *   worst:  (only rows whose training stopped on accuracy) zero-shot asc, token accuracy asc, tie hash asc
@@ -41,6 +42,8 @@ function hash01(seed: number, label: string): number {
 
 /** The sort key of `row` in `category`, or undefined when the row is not eligible. Smaller is kept first. */
 export function sortKey(row: SearchRow, category: RetentionCategory, sampleSeed: number): SortKey | undefined {
+  // A diverged model's weights are not finite: nothing to keep, and not a memorizer either.
+  if (row.train.stoppedBecause === 'diverged' || !Number.isFinite(row.zeroShot)) return undefined;
   const tok = row.splits[ZERO_SHOT_SPLIT]?.tok ?? 0;
   switch (category) {
     case 'best':

@@ -6,8 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
+import type * as VegaLite from 'vega-lite';
 import { createLookupTask, LOOKUP_REGIMES, LookupTask } from '../tasks/lookup';
 import { writeFileAtomic } from '../util/atomic';
 import { ChanceBaseline, chanceBaselines } from './baselines';
@@ -314,7 +313,10 @@ export function histogramSpec(rows: readonly SearchRow[], summary: Pick<SearchSu
 }
 
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const compiled = vegaLite.compile(spec as unknown as vegaLite.TopLevelSpec).spec;
+  // Loaded on first use: the CLI imports this module for every command.
+  const vega = require('vega') as typeof import('vega');
+  const vegaLite = require('vega-lite') as typeof VegaLite;
+  const compiled = vegaLite.compile(spec as unknown as VegaLite.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -7,7 +7,7 @@
  * Columns: key, variant, initSeed, dataSeed, regime, zeroShot, em_<split> and tok_<split> for every split, steps,
  * stoppedBecause, trainExactMatch, wallSeconds, stepsTo100, finalLoss, trainer, worker, finishedAt.
  */
-import * as aq from 'arquero';
+import type * as Arquero from 'arquero';
 import * as path from 'path';
 import { storeFile } from './recorder';
 import { readStoreFile } from './store';
@@ -43,10 +43,11 @@ export function flattenRow(row: SearchRow): FlatSearchRow {
 }
 
 /** Reads `<out>`'s store of `variant` (a torn last line is ignored) as an arquero table. */
-export function searchTable(out: string, variant: SearchVariant = 'haystack'): ReturnType<typeof aq.from> {
+export function searchTable(out: string, variant: SearchVariant = 'haystack'): ReturnType<typeof Arquero.from> {
   return rowsTable(readStoreFile(storeFile(path.resolve(out), variant)).rows);
 }
 
-export function rowsTable(rows: readonly SearchRow[]): ReturnType<typeof aq.from> {
+export function rowsTable(rows: readonly SearchRow[]): ReturnType<typeof Arquero.from> {
+  const aq = require('arquero') as typeof Arquero; // loaded on first use (the CLI imports this module for every command)
   return aq.from(rows.map(flattenRow));
 }

@@ -1,16 +1,17 @@
 /**
  * Search trainers by name. A trainer turns a batch of (initSeed, dataSeed) members into trained weights; the search
- * records whatever it returns, so trainers are interchangeable. Worker threads, child processes and queue workers
- * look trainers up here by the name saved in search.json, so registering one here makes it available everywhere.
+ * records whatever it returns, so trainers are interchangeable. Worker threads and queue workers look trainers up
+ * here by the name saved in search.json, so registering one here makes it available everywhere.
  *
  * 'reference' wraps lib/train/sequence.ts (one model at a time). The population trainer (lib/search/population)
- * trains many members in one batched model; to make it the default, register it with the one line marked below:
- * `defaultTrainerName()` prefers 'population' as soon as it is registered.
+ * trains many members in one batched model; `populationTrainerEntry` adapts its API. To make it the default, enable
+ * the one line marked below: `defaultTrainerName()` prefers 'population' as soon as it is registered.
  */
 import { RnnModel } from '../models/rnn';
+import { SequenceTask } from '../tasks/types';
 import { trainSequenceModel } from '../train/sequence';
 import { ComplensError } from '../util/errors';
-import { SearchTrainer, TrainedMember } from './types';
+import { CurvePoint, SearchTrainer, StopReason, TrainedMember, TrainMemberSpec } from './types';
 
 export interface TrainerEntry {
   train: SearchTrainer;
@@ -19,26 +20,44 @@ export interface TrainerEntry {
   description: string;
 }
 
-/** The reference trainer: trainSequenceModel per member, weights copied to host, model disposed. */
+/**
+ * The reference trainer: trainSequenceModel per member, weights copied to host, model disposed. A member whose loss
+ * becomes non-finite is reported as 'diverged' (with its last weights) instead of failing the whole batch.
+ */
 export const referenceTrainer: SearchTrainer = async (task, members, config, callbacks = {}) => {
   const out: TrainedMember[] = [];
   for (let i = 0; i < members.length; i++) {
     const { initSeed, dataSeed } = members[i];
     const model = new RnnModel(config.model, initSeed);
+    const started = Date.now();
+    let lastStep = 0;
     try {
-      const result = await trainSequenceModel(model, task, { ...config.training, dataSeed }, {
-        onProgress: (step, maxSteps, detail) => callbacks.onProgress?.({ member: i, step, maxSteps, detail }),
-      });
-      const weights: Record<string, Float32Array> = {};
-      for (const [name, v] of Object.entries(model.params)) weights[name] = new Float32Array(v.dataSync());
-      const member: TrainedMember = {
-        weights,
-        steps: result.steps,
-        stoppedBecause: result.stoppedBecause,
-        trainExactMatch: result.trainExactMatch,
-        wallSeconds: result.wallSeconds,
-        history: result.history,
+      let member: TrainedMember;
+      const weights = () => {
+        const w: Record<string, Float32Array> = {};
+        for (const [name, v] of Object.entries(model.params)) w[name] = new Float32Array(v.dataSync());
+        return w;
       };
+      try {
+        const result = await trainSequenceModel(model, task, { ...config.training, dataSeed }, {
+          onProgress: (step, maxSteps, detail) => {
+            lastStep = step;
+            callbacks.onProgress?.({ member: i, step, maxSteps, detail });
+          },
+        });
+        member = {
+          weights: weights(),
+          steps: result.steps,
+          stoppedBecause: result.stoppedBecause,
+          trainExactMatch: result.trainExactMatch,
+          wallSeconds: result.wallSeconds,
+          history: result.history,
+        };
+      } catch (err) {
+        const m = err instanceof ComplensError ? /^training diverged at step (\d+)/.exec(err.message) : null;
+        if (!m) throw err;
+        member = { weights: weights(), steps: Number(m[1]) || lastStep, stoppedBecause: 'diverged', trainExactMatch: 0, wallSeconds: (Date.now() - started) / 1000 };
+      }
       callbacks.onMemberDone?.(i, member);
       out.push(member);
     } finally {
@@ -48,12 +67,91 @@ export const referenceTrainer: SearchTrainer = async (task, members, config, cal
   return out;
 };
 
+/** The parts of lib/search/population's API the adapter relies on (structural, so this file does not import it). */
+export interface PopulationTrainFn {
+  (
+    task: SequenceTask,
+    members: readonly TrainMemberSpec[],
+    config: {
+      cell: 'gru';
+      hiddenSize: number;
+      embedSize: number;
+      learningRate: number;
+      batchSize: number;
+      maxSteps: number;
+      evalEvery: number;
+      stopAtTrainAccuracy: number;
+      populationSize?: number;
+      beta1?: number;
+      beta2?: number;
+      epsilon?: number;
+    },
+    callbacks?: {
+      onProgress?: (p: { done: number; total: number; steps: number; elapsedSeconds: number }) => void;
+      onMemberDone?: (r: PopulationMemberResult) => void;
+    },
+  ): Promise<{ members: PopulationMemberResult[] }>;
+}
+
+interface PopulationMemberResult {
+  index: number;
+  weights: Record<string, Float32Array>;
+  steps: number;
+  stoppedBecause: StopReason;
+  trainExactMatch: number;
+  history: CurvePoint[];
+  wallSeconds: number;
+}
+
+/** Adapts `trainPopulation` to the search's trainer interface (single-layer, single-stream GRUs with plain Adam only). */
+export function populationTrainerEntry(trainPopulation: PopulationTrainFn, membersPerCall = 32): TrainerEntry {
+  const train: SearchTrainer = async (task, members, { model, training }, callbacks = {}) => {
+    if (model.cell !== 'gru' || model.layout !== 'single' || model.numLayers !== 1) {
+      throw new ComplensError(`trainer population: trains single-layer single-stream GRUs only (this search: ${model.cell}, ${model.layout}, ${model.numLayers} layers); use --trainer reference`);
+    }
+    if (training.optimizer !== 'adam' || training.weightDecay !== 0 || training.gradClip !== 0 || training.auxWeight !== 0 || training.batchSize === 0) {
+      throw new ComplensError('trainer population: supports minibatch Adam without weight decay, clipping or auxiliary loss; use --trainer reference');
+    }
+    const convert = (r: PopulationMemberResult): TrainedMember => ({
+      weights: r.weights,
+      steps: r.steps,
+      stoppedBecause: r.stoppedBecause,
+      trainExactMatch: r.trainExactMatch,
+      wallSeconds: r.wallSeconds,
+      history: r.history,
+    });
+    const result = await trainPopulation(
+      task,
+      members,
+      {
+        cell: 'gru',
+        hiddenSize: model.hiddenSize,
+        embedSize: model.embedSize,
+        learningRate: training.learningRate,
+        batchSize: training.batchSize,
+        maxSteps: training.maxSteps,
+        evalEvery: training.evalEvery,
+        stopAtTrainAccuracy: training.stopAtTrainAccuracy,
+        beta1: training.beta1,
+        beta2: training.beta2,
+        epsilon: training.epsilon,
+      },
+      {
+        onProgress: (p) => callbacks.onProgress?.({ step: p.steps, maxSteps: p.total * training.maxSteps, detail: `${p.done}/${p.total} members done` }),
+        onMemberDone: (r) => callbacks.onMemberDone?.(r.index, convert(r)),
+      },
+    );
+    return result.members.map(convert);
+  };
+  return { train, membersPerCall, description: `lib/search/population, ${membersPerCall} models per call in one batched model` };
+}
+
 const trainers = new Map<string, TrainerEntry>([
   ['reference', { train: referenceTrainer, membersPerCall: 1, description: 'lib/train/sequence.ts, one model at a time' }],
 ]);
 
-// ── The population trainer: uncomment this one line when lib/search/population lands (adapt the entry if its API differs). ──
-// trainers.set('population', { train: require('./population').trainPopulation, membersPerCall: 32, description: 'lib/search/population, 32 models per batched step' });
+// ── The population trainer: enable this one line to register it (it then becomes the default). ──
+// registerSearchTrainer('population', populationTrainerEntry(require('./population/trainer').trainPopulation));
 
 export function registerSearchTrainer(name: string, entry: TrainerEntry): void {
   if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new ComplensError(`trainer name ${JSON.stringify(name)}: use lowercase letters, digits and -`);

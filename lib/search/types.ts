@@ -7,7 +7,6 @@ import type { LookupRegime } from '../tasks/lookup';
 import type { SequenceTask } from '../tasks/types';
 import type { RnnConfig } from '../models/rnn';
 import type { SequenceTrainConfig } from '../train/config';
-import type { TrainPoint } from '../train/sequence';
 
 /** 'haystack': the lookup task itself. 'random-task-codes': the §A.7 control (see baselines.ts), kept in its own store. */
 export const SEARCH_VARIANTS = ['haystack', 'random-task-codes'] as const;
@@ -65,7 +64,8 @@ export interface SearchRow {
   splits: Record<string, SplitMetrics>;
   train: {
     steps: number;
-    stoppedBecause: 'accuracy' | 'maxSteps';
+    /** 'diverged': the loss became non-finite; such a model keeps no checkpoint. */
+    stoppedBecause: StopReason;
     trainExactMatch: number;
     wallSeconds: number;
     evalSeconds: number;
@@ -80,6 +80,15 @@ export interface SearchRow {
   numTensors: number;
 }
 
+export type StopReason = 'accuracy' | 'maxSteps' | 'diverged';
+
+/** One point of a training curve (the reference trainer's TrainPoint has these fields and more). */
+export interface CurvePoint {
+  step: number;
+  loss: number;
+  trainExactMatch: number;
+}
+
 /** What a trainer is asked to train: one entry per model. */
 export interface TrainMemberSpec {
   initSeed: number;
@@ -90,10 +99,10 @@ export interface TrainMemberSpec {
 export interface TrainedMember {
   weights: Record<string, Float32Array>;
   steps: number;
-  stoppedBecause: 'accuracy' | 'maxSteps';
+  stoppedBecause: StopReason;
   trainExactMatch: number;
   wallSeconds: number;
-  history?: TrainPoint[];
+  history?: CurvePoint[];
 }
 
 export interface SearchTrainerConfig {

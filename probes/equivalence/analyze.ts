@@ -21,7 +21,10 @@ export interface EquivalenceOptions {
   hook?: string;
   /** Input position for the representation check (default 'last-prompt'). */
   position?: 'last-prompt' | number;
-  /** Relation whose representatives the representation check uses (default: the best-ranked one that has representatives). */
+  /**
+   * Relation whose representatives the representation check uses. Default: the best-ranked relation that has
+   * representatives for some example (even if it explains no output: the states may agree when the outputs do not).
+   */
   representationRelation?: string;
   /** Run the representation check (default true). */
   representation?: boolean;
@@ -91,7 +94,6 @@ export function analyzeEquivalence(model: SequenceModel, task: SequenceTask, spl
       if (!chosen.representative) throw new ComplensError(`representationRelation: ${chosen.name} has no representatives`);
     } else {
       chosen = ranked
-        .filter((s) => s.explained > 0)
         .map((s) => byName.get(s.name)!)
         .find((r) => r.representative && examples.some((ex) => r.representative!(ex)));
     }

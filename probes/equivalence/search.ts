@@ -11,7 +11,8 @@
  * 1. assign each x the preimage closest in Hamming distance;
  * 2. φ_j(v) = the most common token at j among the assigned preimages of inputs with x_j = v (ties: keep v);
  * 3. re-assign each x the preimage agreeing with Φ(x) at the most positions; repeat 2–3 until stable.
- * The support — how many x the final Φ maps exactly into P(x) — is counted exactly. Maps depending on other
+ * The support — how many x the final Φ maps exactly into P(x) — is counted exactly; substitutions the support
+ * does not need are then undone one by one (so the description lists only what matters). Maps depending on other
  * positions (e.g. carries) or changing the length are not searched; the candidate library covers those.
  */
 import { ComplensError } from '../../lib/util/errors';
@@ -27,6 +28,11 @@ export interface SearchOptions {
   maxIterations?: number;
   /** Token id → text, for descriptions (e.g. the task's vocab). */
   tokenName?: (token: number) => string;
+  /**
+   * Least support for `best`. Default 2: any single input can be mapped onto one of its own preimages, so a
+   * mapping is only evidence of a consistent rule when it covers several inputs.
+   */
+  minSupport?: number;
 }
 
 const key = (tokens: readonly number[]) => tokens.join(',');
@@ -49,7 +55,7 @@ export function searchMappings(ood: SearchInput, id: SearchInput, options: Searc
     return searchLength(L, items, ood, id, byOutput, maxIterations, name);
   });
   mappings.sort((a, b) => b.support - a.support || b.examples - a.examples);
-  const best = mappings.find((m) => m.withPreimage > 0);
+  const best = mappings.find((m) => m.support >= Math.max(1, options.minSupport ?? 2));
   return { examples: ood.prompts.length, mappings, ...(best ? { best } : {}) };
 }
 
@@ -112,11 +118,19 @@ function searchLength(
     assign = next;
     if (!changed) break;
   }
-  let support = 0;
-  xs.forEach((x, k) => {
-    const target = key(apply(phi, x));
-    if (pre[k].some((j) => key(id.prompts[j]) === target)) support++;
-  });
+  const preKeys = pre.map((P) => new Set(P.map((j) => key(id.prompts[j]))));
+  const supportOf = (maps: Map<number, number>[]) => xs.reduce((s, x, k) => s + (preKeys[k].has(key(apply(maps, x))) ? 1 : 0), 0);
+  let support = supportOf(phi);
+  // Occam: undo every substitution v→w that the support does not need, so the description keeps only what matters.
+  for (let j = 0; j < L; j++) {
+    for (const [v, w] of [...phi[j].entries()].sort((a, b) => a[0] - b[0])) {
+      if (v === w) continue;
+      phi[j].set(v, v);
+      const s = supportOf(phi);
+      if (s >= support) support = s;
+      else phi[j].set(v, w);
+    }
+  }
   const rules = phi.map((m, position) => rule(position, m));
   return {
     ...base,

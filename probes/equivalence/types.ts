@@ -118,7 +118,7 @@ export interface MappingSearchResult {
   examples: number;
   /** One mapping per prompt length, best support first. */
   mappings: DiscoveredMapping[];
-  /** The mapping with the most support, if any example had a preimage. */
+  /** The mapping with the most support, if it supports at least `minSupport` (default 2) examples. */
   best?: DiscoveredMapping;
 }
 

@@ -1,5 +1,5 @@
 import { lookupTaskFromSample, randomWellformedAccuracy, randomOutputAccuracy } from '../../lib/tasks/lookup';
-import { createTask } from '../../lib/tasks/registry';
+import { createSequenceTask } from '../../lib/tasks/registry';
 import { RandomTaskCodesTask, chanceBaselines } from '../../lib/search/baselines';
 import { mightKeep, Retention } from '../../lib/search/retention';
 import { SearchRow, rowKey } from '../../lib/search/types';
@@ -107,7 +107,7 @@ describe('baselines', () => {
     for (const ex of task.split('heldout_compositions').examples) expect(trainCodes.has(ex.prompt[3])).toBe(false);
     // Another code seed, another assignment; the spec rebuilds the same task through the registry.
     expect(new RandomTaskCodesTask(base, 4).split('train').examples.map((e) => e.prompt)).not.toEqual(task.split('train').examples.map((e) => e.prompt));
-    const rebuilt = createTask(task.spec);
+    const rebuilt = createSequenceTask(task.spec);
     expect(rebuilt.split('heldout_compositions').examples).toEqual(task.split('heldout_compositions').examples);
   });
 

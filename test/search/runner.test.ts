@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { RnnModel } from '../../lib/models/rnn';
+import { SequenceTask } from '../../lib/tasks/types';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { buildSearchConfig, SearchConfig } from '../../lib/search/config';
 import { acquireOutLock } from '../../lib/search/lock';
@@ -59,7 +60,7 @@ test('a search records every model once, keeps loadable checkpoints, summarises,
   expect(fs.readdirSync(path.join(out, 'checkpoints')).filter((n) => n !== 'index.json').sort()).toEqual([...kept].sort());
   for (const key of kept) {
     const loaded = loadModelCheckpoint(path.join(out, 'checkpoints', key));
-    const ev = evaluateExamples(loaded.model as RnnModel, loaded.task.split('heldout_compositions').examples);
+    const ev = evaluateExamples(loaded.model as RnnModel, (loaded.task as SequenceTask).split('heldout_compositions').examples);
     expect(ev.exactMatch).toBe(rows.find((r) => r.key === key)!.zeroShot);
     expect(loaded.meta.extra).toMatchObject({ search: { key } });
     loaded.model.dispose();

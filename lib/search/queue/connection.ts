@@ -4,7 +4,7 @@
  * One BullMQ queue, `complens-search`, carries the jobs of every search; a job's data names its search id, and the
  * search's config lives once in Redis under `complens:search:<id>:config` (jobs stay small: a few numbers each).
  */
-import IORedis from 'ioredis';
+import type IORedis from 'ioredis';
 import { ComplensError, UsageError } from '../../util/errors';
 
 export const QUEUE_NAME = 'complens-search';
@@ -50,7 +50,9 @@ export function validateRedisUrl(url: unknown, flag = '--queue'): string {
 
 /** A connection as BullMQ needs it (no per-request retry limit). */
 export function redisConnection(url: string): IORedis {
-  const client = new IORedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+  // Loaded on first use: the CLI imports this module for every command.
+  const Redis = (require('ioredis') as typeof import('ioredis')).default;
+  const client = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
   // Connection errors surface through `ensureReachable` and failed commands; without a listener ioredis would log them.
   client.on('error', () => {});
   return client;

@@ -8,7 +8,7 @@
  * job back in the queue and another worker trains it again — the same seeds give the same model, recorded once.
  * The coordinator can itself be stopped at any time: results wait in Redis until a re-run collects them.
  */
-import { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { SearchConfig } from '../config';
 import { SearchRecorder } from '../recorder';
 import { SearchJob } from '../types';
@@ -42,6 +42,7 @@ export async function runQueueCoordinator(options: QueueCoordinatorOptions): Pro
   const { url, config, searchId, recorder } = options;
   const log = options.log ?? (() => {});
   const attempts = options.attempts ?? 3;
+  const { Queue } = require('bullmq') as typeof import('bullmq'); // loaded on first use
   const connection = redisConnection(url);
   await ensureReachable(connection, url);
   const queue = new Queue<QueueJobData, QueueJobResult>(QUEUE_NAME, { connection });

@@ -7,7 +7,7 @@
  * Killed mid-job (SIGKILL, power loss), a worker loses nothing: its job's lock expires after `lockSeconds`, any live
  * worker's stalled-job check puts it back in the queue, and the coordinator records its row once.
  */
-import { Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import { ComplensError } from '../../util/errors';
 import { SearchConfig } from '../config';
 import { defaultWorkerLabel } from '../member';
@@ -120,6 +120,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<{ pro
   };
 
   const membersPerCall = searchTrainer(defaultTrainerName()).membersPerCall;
+  const { Worker } = require('bullmq') as typeof import('bullmq'); // loaded on first use
   const worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, processor, {
     connection,
     concurrency: threads * membersPerCall,
