@@ -2,9 +2,10 @@
 import { Command } from '../command';
 import { ablateCommand } from './ablate';
 import { analyzeCommand } from './analyze';
+import { equivCommand } from './equiv';
 import { evalCommand } from './eval';
 import { extractFsaCommand } from './extract-fsa';
 import { infoCommand } from './info';
 import { trainCommand } from './train';
 
-export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand];
+export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand];

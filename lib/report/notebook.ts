@@ -12,7 +12,6 @@ import type { TopLevelSpec } from 'vega-lite';
 import { ComplensError } from '../util/errors';
 import { renderChartSvg, svgToPng } from './charts';
 import { escapeHtml } from './escape';
-import { REPORT_CSS } from './style';
 import { Row, TableLike, tableHtml, TableOptions } from './table';
 import { markdownToHtml } from './text';
 import { sanitizeSvg, scopeSvgIds } from './svg';
@@ -54,10 +53,17 @@ export async function showChart(spec: TopLevelSpec, options: ShowChartOptions = 
   }
 }
 
-const TABLE_STYLE = REPORT_CSS.split('\n')
-  .filter((l) => l.startsWith('table.report-table') || l.startsWith('.table-'))
-  .map((l) => `.complens-nb ${l}`)
-  .join('\n');
+/** The report's table look, scoped to the output (notebook pages have their own CSS and no report variables). */
+const TABLE_STYLE = [
+  '.complens-nb .table-wrap{overflow-x:auto;margin:4px 0}',
+  '.complens-nb table.report-table{border-collapse:collapse;font-size:0.9em}',
+  '.complens-nb table.report-table caption{caption-side:top;text-align:left;color:#59636e;padding-bottom:4px}',
+  '.complens-nb table.report-table th,.complens-nb table.report-table td{border-bottom:1px solid #d1d9e0;padding:3px 10px;text-align:left}',
+  '.complens-nb table.report-table th{background:#f6f8fa;border-bottom:2px solid #d1d9e0}',
+  '.complens-nb table.report-table .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}',
+  '.complens-nb table.report-table td.nan{color:#59636e}',
+  '.complens-nb .table-note{font-size:0.8em;color:#59636e;margin:2px 0}',
+].join('\n');
 
 export interface ShowTableOptions extends TableOptions {
   display?: NotebookDisplay;

@@ -35,6 +35,11 @@ export function checkpointDir(out: string, key: string): string {
   return path.join(out, CHECKPOINTS_DIR, key);
 }
 
+function allFinite(weights: Record<string, Float32Array>): boolean {
+  for (const w of Object.values(weights)) for (let i = 0; i < w.length; i++) if (!Number.isFinite(w[i])) return false;
+  return true;
+}
+
 export type RecordResult = 'recorded' | 'duplicate';
 
 export interface CheckpointIndex {
@@ -90,10 +95,11 @@ export class SearchRecorder {
       evicted = decision.evicted;
       kept = decision.keep.length > 0;
       if (kept) {
-        if (outcome.weights) this.saveCheckpoint(outcome);
+        const problem = !outcome.weights ? 'its weights did not arrive' : !allFinite(outcome.weights) ? 'its weights are not finite' : undefined;
+        if (!problem) this.saveCheckpoint(outcome);
         else {
           this.missing.add(row.key);
-          this.log(`warning: ${row.key} should keep a checkpoint but its weights did not arrive`);
+          this.log(`warning: ${row.key} should keep a checkpoint but ${problem}`);
         }
       }
     }

@@ -17,12 +17,11 @@ import { saveModelCheckpoint } from '../io/model-checkpoint';
 import { MlpConfig, MlpModel, validateMlpConfig } from '../models/mlp';
 import { VectorModel } from '../models/types';
 import { createTask } from '../tasks/registry';
-import { Hyperteacher, HYPERTEACHER_DEFAULTS, HyperteacherSpec, validateHyperteacherSpec } from '../tasks/hyperteacher';
-import { SUBROUTINE_DEFAULTS, SubroutineSpec, SubroutineTask, validateSubroutineSpec } from '../tasks/subroutines';
+import { Hyperteacher, HyperteacherSpec, validateHyperteacherSpec } from '../tasks/hyperteacher';
+import { oddOneOutAccuracy, SubroutineSpec, SubroutineTask, validateSubroutineSpec } from '../tasks/subroutines';
 import { ConfigError } from '../util/errors';
 import { requireInt, requireObject } from '../util/validate';
 import { evaluateHyperteacher, evaluateVectorModel, flattenEvaluation, VectorEvaluation } from '../eval/vector';
-import { oddOneOutAccuracy } from '../tasks/subroutines';
 import { predictVectors, trainVectorModel, validateVectorTrainConfig, VectorData, VectorTrainConfig, VectorTrainPoint } from './vector';
 
 export const VECTOR_WORKLOADS = ['hyperteacher', 'subroutines'] as const;
@@ -287,6 +286,3 @@ export function defaultVectorOut(job: ResolvedVectorJob): string {
   const t = job.task as SubroutineSpec;
   return path.join('runs', `subroutines-${t.variant}-mlp${width}-s${job.seed}`);
 }
-
-/** Spec defaults a user may want to see next to the job's (for --help and docs). */
-export const PAPER_DEFAULTS = { hyperteacher: HYPERTEACHER_DEFAULTS, subroutines: SUBROUTINE_DEFAULTS };

@@ -56,7 +56,7 @@ export function equivalenceChartSpec(result: EquivalenceResult, options: ReportO
     predicted: result.count,
   });
   const order = rows.map((r) => r.relation);
-  const y = { field: 'relation', type: 'nominal', sort: order, title: null };
+  const y = { field: 'relation', type: 'nominal', sort: order, title: null, axis: { labelLimit: 320 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: options.title ?? `${result.task} · ${result.split}: OOD outputs explained (exact accuracy ${(result.exactAccuracy * 100).toFixed(1)}%)`,

@@ -59,11 +59,11 @@ test('SIGKILL mid-search, then the same command again: every model exactly once,
   const seeds = 10;
   const common = ['--task', 'lookup', '--split', 'sample1', '--model', 'gru', '--seeds', `0..${seeds - 1}`, '--hidden', '8', '--embed', '4',
     '--max-steps', '50', '--eval-every', '25', '--stop-at', '0', '--baseline-seeds', '1', '--keep-best', '2', '--keep-worst', '2', '--keep-random', '2',
-    '--out', out, '--quiet'];
+    '--out', out];
   const results = path.join(out, 'results.jsonl');
 
   // First run on a pool of 2 worker threads; killed once a few rows are in.
-  const first = start([...common, '--workers', '2']);
+  const first = start([...common, '--workers', '2', '--quiet']);
   const deadline = Date.now() + 90_000;
   while (lines(results).length < 3 && Date.now() < deadline) await sleep(30);
   first.child.kill('SIGKILL');
@@ -77,8 +77,13 @@ test('SIGKILL mid-search, then the same command again: every model exactly once,
 
   // Same command (inline this time: the worker count is not part of the search's identity).
   const second = await start([...common, '--workers', '1']).done;
-  expect(second.stderr).toBe('');
   expect(second.code).toBe(0);
+  // Log header with the backend, the torn row noticed, progress lines with an ETA, no errors.
+  expect(second.stderr).toMatch(/^complens search [0-9a-f]{12} · backend \w+ \(tfjs/m);
+  expect(second.stderr).toMatch(new RegExp(`${seeds + 1} models planned, ${atKill + 1} already recorded`));
+  expect(second.stderr).toMatch(/torn row/);
+  expect(second.stderr).toMatch(/search: .*ETA/);
+  expect(second.stderr).not.toMatch(/error|warning/i);
   expect(second.stdout).toMatch(/# Haystack search/);
 
   const keys = lines(results).map((l) => JSON.parse(l).key as string);

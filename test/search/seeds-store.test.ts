@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { resolveWorkerCount } from '../../lib/search/pool/pool';
 import { parseSeedList, planJobs } from '../../lib/search/seeds';
 import { ResultsStore, readStoreFile } from '../../lib/search/store';
 import { rowsTable, searchTable } from '../../lib/search/table';
@@ -41,6 +42,13 @@ describe('seed lists', () => {
       expect(() => parseSeedList(bad, '--seeds')).toThrow(UsageError);
       expect(() => parseSeedList(bad, '--seeds')).toThrow(/^--seeds: /);
     }
+  });
+
+  test('--workers: auto is the core count, N a positive integer', () => {
+    expect(resolveWorkerCount('auto')).toBe(os.availableParallelism());
+    expect(resolveWorkerCount('3')).toBe(3);
+    expect(resolveWorkerCount(undefined)).toBe(1);
+    for (const bad of ['0', '-1', 'x', '1.5', '1000']) expect(() => resolveWorkerCount(bad)).toThrow(/^--workers expects auto or an integer/);
   });
 
   test('plans: paired by default, a grid with data-order seeds, one block per regime', () => {
