@@ -242,7 +242,7 @@ export async function runNotebook(file: string, o: RunOptions): Promise<Notebook
       result.executed = executed;
       const nb = JSON.parse(fs.readFileSync(executed, 'utf8')) as Notebook;
       for (const c of result.cells.filter((c) => c.status !== 'ok')) {
-        result.problems.push(`cell ${c.index} replied ${c.status}${cellText(nb, c.index) ? `:\n${indent(cellText(nb, c.index).slice(0, 1500))}` : ''}`);
+        result.problems.push(`cell ${c.index} replied ${c.status}${cellText(nb, c.index) ? `:\n${indent(firstLines(cellText(nb, c.index), 12))}` : ''}`);
       }
       if (!result.cells.some((c) => c.status !== 'ok')) result.problems.push(...errorOutputs(nb));
       if (result.status === 'ok' && result.problems.length) result.status = 'error';
@@ -269,6 +269,7 @@ export async function runNotebook(file: string, o: RunOptions): Promise<Notebook
 }
 
 const indent = (s: string) => s.replace(/^/gm, '    ');
+const firstLines = (s: string, n: number) => s.trim().split('\n').slice(0, n).join('\n').slice(0, 2000);
 const lastLines = (s: string, n: number) => s.trim().split('\n').slice(-n).join('\n');
 
 /**

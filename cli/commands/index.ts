@@ -6,6 +6,7 @@ import { equivCommand } from './equiv';
 import { evalCommand } from './eval';
 import { extractFsaCommand } from './extract-fsa';
 import { infoCommand } from './info';
+import { probeCommand } from './probe';
 import { trainCommand } from './train';
 
-export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand];
+export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand];

@@ -25,3 +25,5 @@ export type { SelectivityCell } from './selectivity-heatmap';
 export { accuracy, r2, meanSd } from './metrics';
 export { multinomialObjective } from './logistic';
 export { NotFittedError, ProbeInputError } from './errors';
+export { probeDataset } from './dataset-probe';
+export type { DatasetProbeRow, DatasetProbeOptions } from './dataset-probe';

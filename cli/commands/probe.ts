@@ -1,0 +1,76 @@
+/** `complens probe`: linear probes with control tasks on a checkpoint's activations, per hook (and position) and label. */
+import * as path from 'path';
+import { backendHeader, initBackend } from '../../lib/backend';
+import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
+import { isSequenceTask } from '../../lib/tasks/types';
+import { writeFileAtomic } from '../../lib/util/atomic';
+import { UsageError } from '../../lib/util/errors';
+import { collectActivations } from '../../probes/activations';
+import { renderSvg } from '../../probes/charts';
+import { probeDataset, selectivityHeatmap } from '../../probes/linear';
+import { ParsedArgs } from '../args';
+import { Command } from '../command';
+import { formatTable } from '../format';
+
+export const probeCommand: Command = {
+  name: 'probe',
+  summary: 'linear probes (logistic, GroupKFold, control tasks) for ground-truth labels in a checkpoint\'s activations',
+  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory of a sequence model' }],
+  flags: [
+    { name: 'split', type: 'string', default: 'train', help: 'split whose examples are run' },
+    { name: 'hook', type: 'list', value: 'H1,H2', help: "hook points to probe (default: the model's stateHook); 'all' probes every hook point" },
+    { name: 'label', type: 'list', value: 'L1,L2', help: 'labels to decode (default: state for lookup tasks, else every integer label)' },
+    { name: 'positions', type: 'string', choices: ['all', 'prompt', 'answer', 'last-prompt'], default: 'all', help: 'which input positions become rows' },
+    { name: 'per-position', type: 'boolean', help: 'one probe per position instead of pooling positions' },
+    { name: 'folds', type: 'int', default: 5, help: 'GroupKFold folds (groups = the task\'s example groups, e.g. compositions)' },
+    { name: 'l2', type: 'number', default: 1, help: 'L2 penalty of the logistic probe (sklearn C = 1/l2)' },
+    { name: 'seed', type: 'int', default: 0, help: 'seed of the control task' },
+    { name: 'heatmap', type: 'string', value: 'FILE', help: 'write a hook × label selectivity heatmap (.svg or .json vega-lite spec)' },
+    { name: 'json', type: 'boolean', help: 'print the rows as JSON' },
+  ],
+  details: 'Selectivity = probe accuracy − accuracy on a control task that gives every token prefix a random but fixed label (Hewitt & Liang 2019). Folds never put the same group in train and test. See docs/instruments/probes.md.',
+  async run(args: ParsedArgs): Promise<number> {
+    await initBackend();
+    const dir = args.positionals[0];
+    const { model, task } = loadModelCheckpoint(dir);
+    try {
+      if (model.kind !== 'sequence' || !isSequenceTask(task)) throw new UsageError(`probe: ${dir} is not a sequence model on a sequence task`);
+      const split = String(args.flags.split);
+      if (!task.splitNames().includes(split)) throw new UsageError(`--split: unknown split ${split}; this task has ${task.splitNames().join(', ')}`);
+      const requested = (args.flags.hook as string[] | undefined) ?? [model.stateHook];
+      const hooks = requested.includes('all') ? model.hookPoints.filter((h) => h !== 'hook_logits') : requested;
+      const unknown = hooks.filter((h) => !model.hookPoints.includes(h));
+      if (unknown.length) throw new UsageError(`--hook: unknown hook point ${unknown.join(', ')}; this model has ${model.hookPoints.join(', ')}`);
+      const examples = task.split(split).examples;
+      const ds = collectActivations(model, examples, { hooks, positions: args.flags.positions as 'all' });
+      const available = ds.labelNames();
+      const labels = (args.flags.label as string[] | undefined) ?? (available.includes('state') ? ['state'] : available);
+      const missing = labels.filter((l) => !available.includes(l));
+      if (missing.length) throw new UsageError(`--label: unknown label ${missing.join(', ')}; this task provides ${available.join(', ')}`);
+      const rows = probeDataset(ds, {
+        hooks, labels, examples,
+        perPosition: Boolean(args.flags['per-position']),
+        folds: args.flags.folds as number,
+        l2: args.flags.l2 as number,
+        seed: args.flags.seed as number,
+      });
+      if (args.flags.heatmap) {
+        const file = String(args.flags.heatmap);
+        const spec = selectivityHeatmap(rows.map((r) => ({ layer: r.position === 'all' ? r.hook : `${r.hook}@${r.position}`, label: r.label, selectivity: r.selectivity })), { title: `${path.basename(dir)}: selectivity` });
+        writeFileAtomic(file, file.endsWith('.json') ? JSON.stringify(spec, null, 2) : await renderSvg(spec));
+      }
+      if (args.flags.json) console.log(JSON.stringify({ checkpoint: dir, backend: backendHeader(), split, rows }, null, 2));
+      else {
+        console.log(`${dir} · ${split} · ${backendHeader()}`);
+        console.log(formatTable(
+          ['hook', 'position', 'label', 'rows', 'accuracy', '± sd', 'control', 'selectivity', 'majority'],
+          rows.map((r) => [r.hook, String(r.position), r.label, r.rows, r.accuracy.toFixed(3), r.accuracySd.toFixed(3), r.control.toFixed(3), r.selectivity.toFixed(3), r.majority.toFixed(3)]),
+        ));
+        if (args.flags.heatmap) console.log(`wrote ${args.flags.heatmap}`);
+      }
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  },
+};
