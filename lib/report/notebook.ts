@@ -34,7 +34,7 @@ function tslabDisplay(): NotebookDisplay {
 export interface ShowChartOptions {
   /** 'png' (default; works in every viewer) or 'svg' (inline SVG in an HTML output: sharp, selectable text). */
   as?: 'png' | 'svg';
-  /** PNG pixels per SVG pixel; default 2. */
+  /** PNG pixels per SVG pixel; default 1 (the PNG then shows at the chart's own size; 2 is sharper on HiDPI screens but shows twice as large). */
   scale?: number;
   display?: NotebookDisplay;
 }
@@ -49,7 +49,7 @@ export async function showChart(spec: TopLevelSpec, options: ShowChartOptions = 
     // Several inline SVGs share one page in the exported HTML: scope vega's gradient/clip ids.
     display.html(`<div class="complens-chart">${scopeSvgIds(sanitizeSvg(svg), `nbchart-${process.pid}-${++counter}`)}</div>`);
   } else {
-    display.png(svgToPng(svg, { scale: options.scale }));
+    display.png(svgToPng(svg, { scale: options.scale ?? 1 }));
   }
 }
 
