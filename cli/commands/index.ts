@@ -6,7 +6,9 @@ import { equivCommand } from './equiv';
 import { evalCommand } from './eval';
 import { extractFsaCommand } from './extract-fsa';
 import { infoCommand } from './info';
+import { searchCommand } from './search';
+import { workerCommand } from './worker';
 import { probeCommand } from './probe';
 import { trainCommand } from './train';
 
-export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand];
+export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand, searchCommand, workerCommand];

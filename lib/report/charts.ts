@@ -29,13 +29,18 @@ export interface PngOptions {
   background?: string;
 }
 
-/** A vega loader that refuses every URL: charts carry their data inline. */
-function offlineLoader(): vega.Loader {
-  const base = vega.loader();
+/**
+ * A vega loader that refuses every URL and remembers what was asked for (vega logs a failed load and renders the
+ * chart without that data, so the caller checks `refused` afterwards).
+ */
+function offlineLoader(): { loader: vega.Loader; refused: string[] } {
+  const refused: string[] = [];
   const refuse = async (uri: string): Promise<never> => {
-    throw new ComplensError(`chart spec asks to load ${JSON.stringify(uri)}: report charts must carry their data inline (data.values)`);
+    refused.push(String(uri));
+    throw new Error(`complens charts load nothing: ${uri}`);
   };
-  return { ...base, load: refuse, sanitize: refuse, http: refuse, file: refuse } as unknown as vega.Loader;
+  const loader = { ...vega.loader(), load: refuse, sanitize: refuse, http: refuse, file: refuse } as unknown as vega.Loader;
+  return { loader, refused };
 }
 
 /** vega-lite spec → SVG markup (`<svg …>…</svg>`, width/height/viewBox set). About 50 ms for a small chart. */
@@ -46,9 +51,14 @@ export async function renderChartSvg(spec: TopLevelSpec): Promise<string> {
   } catch (err) {
     throw new ComplensError(`invalid vega-lite spec: ${(err as Error).message}`);
   }
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: offlineLoader(), logLevel: vega.Error });
+  const { loader, refused } = offlineLoader();
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader, logLevel: vega.None });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    if (refused.length) {
+      throw new ComplensError(`chart spec asks to load ${JSON.stringify(refused[0])}: charts must carry their data inline (data.values)`);
+    }
+    return svg;
   } finally {
     view.finalize(); // a headless view otherwise keeps timers and listeners alive
   }

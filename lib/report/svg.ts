@@ -2,8 +2,9 @@
  * Making an SVG document safe and self-contained to inline into a page that holds several of them.
  *
  * - `sanitizeSvg` drops what could run code or load anything: `<script>`, `<foreignObject>`, `on*` event
- *   attributes, `<style>` elements that import or load anything, and `href`s that are neither `#fragment`s nor `data:image/…` URIs; it also drops the XML prolog and
- *   doctype. Vega's own output passes through unchanged (it escapes its text and loads nothing).
+ *   attributes, `<style>` elements that import or load anything, and `href`s that are neither `#fragment`s nor
+ *   `data:image/…` URIs; it also drops the XML prolog, doctype and comments. Vega's own output passes through
+ *   unchanged (it escapes its text and loads nothing).
  * - `scopeSvgIds` prefixes every `id` and its references (`url(#…)`, `href="#…"`): vega names gradients and clip
  *   paths `gradient_0`, `clip1`, … in every chart, and on one page the first definition would win for all of them.
  */

@@ -15,7 +15,7 @@ export type { CheckpointIndex } from './recorder';
 export { Retention, mightKeep, RETENTION_CATEGORIES } from './retention';
 export type { RetentionCategory, RetentionSnapshot } from './retention';
 export { trainAndEvaluate, summarizeCurve, disposeEvalModels } from './member';
-export { referenceTrainer, registerSearchTrainer, searchTrainer, searchTrainerNames, defaultTrainerName } from './trainer';
+export { referenceTrainer, populationTrainerEntry, registerSearchTrainer, searchTrainer, searchTrainerNames, defaultTrainerName } from './trainer';
 export type { TrainerEntry } from './trainer';
 export { RandomTaskCodesTask, chanceBaselines, validateRandomTaskCodesSpec } from './baselines';
 export type { ChanceBaseline, RandomTaskCodesSpec } from './baselines';

@@ -71,7 +71,8 @@ function parseRow(text: string): SearchRow | undefined {
   if (!text.startsWith('{')) return undefined;
   try {
     const row = JSON.parse(text) as SearchRow;
-    if (typeof row !== 'object' || row === null || typeof row.key !== 'string' || typeof row.zeroShot !== 'number') return undefined;
+    // zeroShot is null when it was not finite (JSON has no NaN).
+    if (typeof row !== 'object' || row === null || typeof row.key !== 'string' || !(typeof row.zeroShot === 'number' || row.zeroShot === null)) return undefined;
     return row;
   } catch {
     return undefined;

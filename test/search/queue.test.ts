@@ -104,7 +104,7 @@ if (!hasRedis) {
   test('coordinator restart, worker SIGKILLed mid-job: every model is trained and recorded exactly once', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'complens-queue-'));
     const seeds = 4;
-    const args = ['--queue', url, '--seeds', `0..${seeds - 1}`, '--hidden', '8', '--embed', '4', '--max-steps', '300', '--eval-every', '100',
+    const args = ['--queue', url, '--seeds', `0..${seeds - 1}`, '--hidden', '8', '--embed', '4', '--max-steps', '600', '--eval-every', '100',
       '--baseline-seeds', '0', '--keep-best', '1', '--keep-worst', '0', '--keep-random', '1', '--out', out];
 
     // Coordinator 1 enqueues, then dies; coordinator 2 enqueues the same jobs again: still one job per model.
@@ -122,7 +122,7 @@ if (!hasRedis) {
     // Worker A takes a job and is SIGKILLed in the middle of training it.
     const a = start('cli/commands/worker.ts', ['--queue', url, '--lock-seconds', '2']);
     const active = await until('an active job', async () => (await queue.getJobs(['active']))[0]);
-    await sleep(800);
+    await sleep(500);
     expect((await queue.getJobCounts('completed')).completed).toBe(0);
     a.child.kill('SIGKILL');
     expect((await a.done).signal).toBe('SIGKILL');

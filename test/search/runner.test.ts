@@ -89,7 +89,7 @@ test('a search records every model once, keeps loadable checkpoints, summarises,
   );
 });
 
-test('the trainer is pluggable: members reported early or only returned are all recorded once', async () => {
+test('the trainer is pluggable: members reported early or only returned are all recorded once; diverged ones keep no checkpoint', async () => {
   const out = tmp();
   const calls: number[] = [];
   const fake: SearchTrainer = async (task, members, config, callbacks = {}) => {
@@ -98,7 +98,9 @@ test('the trainer is pluggable: members reported early or only returned are all 
       const model = new RnnModel(config.model, m.initSeed);
       const weights = Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, new Float32Array(v.dataSync())]));
       model.dispose();
-      const member = { weights, steps: 0, stoppedBecause: 'maxSteps' as const, trainExactMatch: 0, wallSeconds: 0 };
+      // The second member of each call diverges: NaN weights, which must never reach a checkpoint.
+      if (i === 1) for (const w of Object.values(weights)) w.fill(NaN);
+      const member = { weights, steps: 0, stoppedBecause: i === 1 ? ('diverged' as const) : ('maxSteps' as const), trainExactMatch: 0, wallSeconds: 0 };
       if (i === 0) callbacks.onMemberDone?.(0, member);
       return member;
     });
@@ -117,9 +119,14 @@ test('the trainer is pluggable: members reported early or only returned are all 
   const rows = readStoreFile(path.join(out, 'results.jsonl')).rows;
   expect(new Set(rows.map((r) => r.key)).size).toBe(10);
   expect(rows.every((r) => r.train.curve === null && r.train.steps === 0)).toBe(true);
+  const diverged = rows.filter((r) => r.train.stoppedBecause === 'diverged').map((r) => r.key);
+  expect(diverged).toHaveLength(4);
   // Not fitting the training set, none of them is a "worst" (memorizer) candidate.
   const index = JSON.parse(fs.readFileSync(path.join(out, 'checkpoints', 'index.json'), 'utf8')) as CheckpointIndex;
   expect(index.regimes['composed-only'].worst).toEqual([]);
+  const kept = Object.values(index.regimes).flatMap((g) => [...g.best, ...g.random].map((e) => e.key));
+  expect(kept.length).toBeGreaterThan(0);
+  for (const key of diverged) expect(kept).not.toContain(key);
 });
 
 test('an out dir in use by a live process is refused; a stale lock is taken over', () => {

@@ -110,6 +110,7 @@ export class GruMember {
   private readonly weightViews: Record<string, number> = {};
   private weightsDirty = true;
   private disposed = false;
+  private expScratch = new Float64Array(0);
 
   constructor(private readonly ws: GruWorkspace, config: RnnConfig) {
     this.heap = ws.heap;
@@ -287,16 +288,17 @@ export class GruMember {
     const f = this.heap.f32();
     const lo = this.ws.buf.logits >> 2;
     const dl = this.ws.buf.dlogits >> 2;
+    const e = this.expScratch.length >= V ? this.expScratch : (this.expScratch = new Float64Array(V));
     let total = 0;
     for (let r = 0; r < n; r++) {
       const base = lo + r * V;
       let max = -Infinity;
       for (let c = 0; c < V; c++) max = Math.max(max, f[base + c]);
       let sum = 0;
-      for (let c = 0; c < V; c++) sum += Math.exp(f[base + c] - max);
+      for (let c = 0; c < V; c++) sum += e[c] = Math.exp(f[base + c] - max);
       const label = labels[r];
       total += Math.log(sum) + max - f[base + label];
-      for (let c = 0; c < V; c++) f[dl + r * V + c] = (Math.exp(f[base + c] - max) / sum - (c === label ? 1 : 0)) / n;
+      for (let c = 0; c < V; c++) f[dl + r * V + c] = (e[c] / sum - (c === label ? 1 : 0)) / n;
     }
     return total / n;
   }

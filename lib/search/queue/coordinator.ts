@@ -48,6 +48,7 @@ export async function runQueueCoordinator(options: QueueCoordinatorOptions): Pro
   const queue = new Queue<QueueJobData, QueueJobResult>(QUEUE_NAME, { connection });
   const remaining = new Set(options.jobs.map((j) => `${j.variant}/${j.key}`));
   const failed = new Map<string, string>();
+  const malformed = new Set<string>();
   let recorded = 0;
 
   const publishRetention = () => connection.set(retentionKey(searchId), JSON.stringify(recorder.retention.snapshot()));
@@ -74,8 +75,17 @@ export async function runQueueCoordinator(options: QueueCoordinatorOptions): Pro
             options.onRecorded?.();
           }
           remaining.delete(`${jobFields.variant}/${jobFields.key}`);
+          await job.remove().catch(() => {});
+        } else {
+          // Left in Redis for inspection (so the paging skips it); counted as failed so the search does not wait for it.
+          others++;
+          if (!malformed.has(String(job.id))) {
+            malformed.add(String(job.id));
+            const id = `${jobFields.variant}/${jobFields.key}`;
+            if (remaining.delete(id)) failed.set(id, 'completed without a result row (remove the job and re-run)');
+            log(`warning: job ${job.id} completed without a result row; remove it and re-run to train that model again`);
+          }
         }
-        await job.remove().catch(() => {});
       }
       if (page.length < PAGE) break;
       start += others;
