@@ -1,7 +1,8 @@
 /**
  * Executes the tslab notebooks headless and exports them to HTML.
  *
- *   tsx scripts/run-notebooks.ts [NOTEBOOK.ipynb …] [--timeout SEC] [--no-html] [--keep-going]
+ *   tsx scripts/run-notebooks.ts [NOTEBOOK.ipynb …] [--timeout SEC] [--no-html] [--fail-fast]
+ *                                [--executed-dir DIR] [--html-dir DIR]
  *
  * For every notebooks/*.ipynb (or the ones named), in order: runs it with nbclient (Debian's /usr/bin/python3) on
  * the project-local complens TypeScript kernel (installed by scripts/setup-notebooks.sh when missing), stops at the
@@ -351,8 +352,12 @@ export function parseArgs(argv: string[]): RunOptions {
       const v = Number(argv[++i]);
       if (!(v > 0)) throw new Error(`--timeout: expected seconds > 0, got ${JSON.stringify(argv[i])}`);
       o.timeout = Math.ceil(v);
+    } else if (a === '--executed-dir' || a === '--html-dir') {
+      const v = argv[++i];
+      if (!v || v.startsWith('-')) throw new Error(`${a}: expected a directory`);
+      if (a === '--executed-dir') o.executedDir = path.resolve(v);
+      else o.htmlDir = path.resolve(v);
     } else if (a === '--no-html') o.html = false;
-    else if (a === '--keep-going') o.keepGoing = true;
     else if (a === '--fail-fast') o.keepGoing = false;
     else if (a === '--help' || a === '-h') throw new HelpRequested();
     else if (a.startsWith('-')) throw new Error(`unknown flag ${a}`);
@@ -367,11 +372,13 @@ export function parseArgs(argv: string[]): RunOptions {
 
 class HelpRequested extends Error {}
 
-const USAGE = `usage: tsx scripts/run-notebooks.ts [NOTEBOOK.ipynb ...] [--timeout SEC] [--no-html] [--fail-fast]
+const USAGE = `usage: tsx scripts/run-notebooks.ts [NOTEBOOK.ipynb ...] [--timeout SEC] [--no-html] [--fail-fast] [--executed-dir DIR] [--html-dir DIR]
   Executes notebooks/*.ipynb (or the named ones) headless on the complens TypeScript kernel; writes
   notebooks/executed/<name>.ipynb and docs/notebooks/<name>.html. Exit 1 if any notebook fails.
   --timeout SEC   limit per notebook and per cell (default 300)
   --no-html       skip the HTML export
+  --executed-dir DIR, --html-dir DIR
+                  write the executed copies / HTML exports there instead (e.g. for notebooks outside notebooks/)
   --fail-fast     stop after the first failing notebook (default: run all, then report)`;
 
 async function main(): Promise<number> {

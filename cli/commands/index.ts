@@ -9,6 +9,7 @@ import { infoCommand } from './info';
 import { searchCommand } from './search';
 import { workerCommand } from './worker';
 import { probeCommand } from './probe';
+import { reportCommand } from './report';
 import { trainCommand } from './train';
 
-export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand, searchCommand, workerCommand];
+export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand, reportCommand, searchCommand, workerCommand];

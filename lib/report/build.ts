@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../util/atomic';
 import { ComplensError } from '../util/errors';
 import { renderChartSvg } from './charts';
 import { escapeHtml, IdAllocator, jsonForScript, slug } from './escape';
-import { ChartSection, DetailsSection, DotSection, ImageSection, ReportInput, Section, SummarySection, SummaryValue, TableSection } from './sections';
+import { ChartSection, DetailsSection, DotSection, ImageSection, ReportInput, Section, SummaryItem, SummarySection, SummaryValue, TableSection } from './sections';
 import { REPORT_CSS } from './style';
 import { formatNumber, tableHtml } from './table';
 import { inline, markdownToHtml } from './text';
@@ -166,20 +166,13 @@ function summaryHtml(s: SummarySection): string {
       }</div></div>`,
     );
   }
-  const items = Array.isArray(s.items)
-    ? (s.items as SummarySection['items'] & unknown[])
-    : Object.entries((s.items ?? {}) as Record<string, SummaryValue>).map(([label, v]) => ({ label, value: v }));
+  const items: readonly SummaryItem[] = Array.isArray(s.items)
+    ? (s.items as readonly SummaryItem[])
+    : Object.entries((s.items ?? {}) as Readonly<Record<string, SummaryValue>>).map(([label, v]) => ({ label, value: v }));
   if (items.length) {
-    parts.push(
-      '<dl class="kv">' +
-        (items as { label: string; value: SummaryValue; hint?: string; tone?: string }[])
-          .map(
-            (it) =>
-              `<dt${it.hint ? ` title="${escapeHtml(it.hint)}"` : ''}>${escapeHtml(it.label)}</dt><dd${it.tone ? ` class="tone-${escapeHtml(it.tone)}"` : ''}>${escapeHtml(value(it.value))}</dd>`,
-          )
-          .join('') +
-        '</dl>',
-    );
+    const row = (it: SummaryItem) =>
+      `<dt${it.hint ? ` title="${escapeHtml(it.hint)}"` : ''}>${escapeHtml(it.label)}</dt><dd${it.tone ? ` class="tone-${escapeHtml(it.tone)}"` : ''}>${escapeHtml(value(it.value))}</dd>`;
+    parts.push(`<dl class="kv">${items.map(row).join('')}</dl>`);
   }
   return `<div class="summary">${parts.join('\n')}</div>`;
 }

@@ -325,17 +325,10 @@ export function histogramSpec(rows: readonly SearchRow[], summary: Pick<SearchSu
   };
 }
 
+/** Rendered by the report module's renderer (offline loader, finalised views); loaded on first use because the CLI imports this module for every command. */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  // Loaded on first use: the CLI imports this module for every command.
-  const vega = require('vega') as typeof import('vega');
-  const vegaLite = require('vega-lite') as typeof VegaLite;
-  const compiled = vegaLite.compile(spec as unknown as VegaLite.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  const { renderChartSvg } = require('../report/charts') as typeof import('../report/charts');
+  return renderChartSvg(spec as never);
 }
 
 const pct = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`);

@@ -7,6 +7,7 @@
  * membership query in L* terms) that needs no probe, so fidelity compares the automaton with the network itself.
  */
 import { evaluateExamples } from '../../lib/train/evaluate';
+import { Dfa } from '../../lib/automata/types';
 import { SequenceModel } from '../../lib/models/types';
 import { encodeLookupRow, LookupRow, LookupTask, lookupAutomaton, tableName } from '../../lib/tasks/lookup';
 import { EncodedExample } from '../../lib/tasks/types';
@@ -55,6 +56,8 @@ export interface LookupExtractionResult {
   extraction: Extraction;
   comparison: Comparison;
   minimizedStates: number;
+  /** The extracted automaton after Hopcroft minimization (states labelled by the network's majority answer). */
+  minimized: Dfa;
   fidelity: SplitFidelity[];
   dot: string;
 }
@@ -115,6 +118,7 @@ export function extractLookupAutomaton(model: SequenceModel, task: LookupTask, o
     extraction,
     comparison,
     minimizedStates: minimized.stateCount,
+    minimized,
     fidelity: fidelityBySplit,
     dot: toDot(minimized, { title: `extracted automaton (${quantizer.method}, k=${quantizer.k})` }),
   };

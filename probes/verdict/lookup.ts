@@ -8,6 +8,7 @@
  *   seen compositions, disjoint from the test compositions)?
  * Behaviour (zero-shot exact match on heldout_compositions vs the 1/2^bits chance) is reported beside it.
  */
+import { Dfa } from '../../lib/automata/types';
 import { backendHeader } from '../../lib/backend';
 import { SequenceModel } from '../../lib/models/types';
 import { LookupTask } from '../../lib/tasks/lookup';
@@ -25,7 +26,7 @@ export interface LookupVerdictOptions {
 }
 
 export interface LookupVerdict extends Verdict {
-  automaton: { k: number; dot: string; transitionMatch: number; isomorphic: boolean };
+  automaton: { k: number; dot: string; dfa: Dfa; transitionMatch: number; isomorphic: boolean };
 }
 
 export function lookupVerdict(model: SequenceModel, task: LookupTask, options: LookupVerdictOptions = {}): LookupVerdict {
@@ -105,7 +106,7 @@ export function lookupVerdict(model: SequenceModel, task: LookupTask, options: L
     workload: 'lookup',
     backend: backendHeader(),
     seconds: (Date.now() - started) / 1000,
-    automaton: { k: automaton.k, dot: automaton.dot, transitionMatch: automaton.comparison.transitionMatch, isomorphic: automaton.comparison.isomorphic },
+    automaton: { k: automaton.k, dot: automaton.dot, dfa: automaton.minimized, transitionMatch: automaton.comparison.transitionMatch, isomorphic: automaton.comparison.isomorphic },
   };
 }
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { chartFormatOf, exportChart, exportCharts, parseChartFormats, renderChartPng, renderChartSvg, svgToPng } from '../../lib/report';
 import { exportCharts as fromProbes, renderSvg } from '../../probes/charts';
 import { ComplensError, UsageError } from '../../lib/util/errors';
-import { barSpec, heatSpec, readPng, scatter } from './helpers';
+import { barSpec, heatSpec, pngSize, readPng, scatter } from './helpers';
 
 let dir: string;
 beforeEach(() => {
@@ -25,7 +25,7 @@ test('exportChart picks the format from the extension: svg, png (2x, DejaVu text
   const svg = fs.readFileSync(path.join(dir, 'a.svg'), 'utf8');
   expect(svg.startsWith('<svg')).toBe(true);
   expect(svg).toContain('font-family="DejaVu Sans"');
-  const { width, height } = readPng(fs.readFileSync(path.join(dir, 'a.png')));
+  const { width, height } = pngSize(fs.readFileSync(path.join(dir, 'a.png')));
   expect({ width, height }).toEqual({ width: 2 * svgSize(svg).width, height: 2 * svgSize(svg).height });
   expect(JSON.parse(fs.readFileSync(path.join(dir, 'a.vl.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(spec)));
   expect(fs.readdirSync(dir).sort()).toEqual(['a.png', 'a.svg', 'a.vl.json']);
@@ -48,7 +48,7 @@ test('exportCharts writes every chart in every requested format and returns the 
     'charts/heat.svg', 'charts/heat.png', 'charts/heat.vl.json',
     'charts/pca.scatter.svg', 'charts/pca.scatter.png', 'charts/pca.scatter.vl.json',
   ]);
-  for (const f of written.filter((f) => f.endsWith('.png'))) expect(readPng(fs.readFileSync(f)).width).toBeGreaterThan(100);
+  for (const f of written.filter((f) => f.endsWith('.png'))) expect(pngSize(fs.readFileSync(f)).width).toBeGreaterThan(100);
   // The same SVG as the probes' renderer, and the probes' re-export is this function.
   const gradientFree = (svg: string) => svg.replace(/gradient_\d+/g, 'gradient'); // vega numbers gradients per process
   expect(gradientFree(fs.readFileSync(path.join(dir, 'charts', 'heat.svg'), 'utf8'))).toBe(gradientFree(await renderSvg(heatSpec())));

@@ -35,6 +35,13 @@ export const scatter = (): TopLevelSpec =>
     { x: 'pc1', y: 'pc2', color: 'cls', title: 'PCA' },
   );
 
+/** Width and height from a PNG's header (cheap). */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  const buf = Buffer.from(bytes);
+  expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+}
+
 /** Width, height and the unfiltered pixel bytes (8-bit RGB or RGBA) of a PNG. */
 export function readPng(bytes: Uint8Array): { width: number; height: number; channels: number; pixels: Uint8Array } {
   const buf = Buffer.from(bytes);

@@ -1,5 +1,5 @@
 import { NotebookDisplay, showChart, showNote, showTable, showText } from '../../lib/report/notebook';
-import { barSpec, heatSpec, readPng } from './helpers';
+import { barSpec, heatSpec, pngSize } from './helpers';
 
 function fakeDisplay() {
   const calls: { html: string[]; png: Uint8Array[] } = { html: [], png: [] };
@@ -11,7 +11,7 @@ test('showChart displays a PNG at the chart size by default, inline SVG with sco
   const { calls, display } = fakeDisplay();
   await showChart(barSpec(), { display });
   expect(calls.png).toHaveLength(1);
-  expect(readPng(calls.png[0]).width).toBeGreaterThan(100);
+  expect(pngSize(calls.png[0]).width).toBeGreaterThan(100);
   await showChart(heatSpec(), { display, as: 'svg' });
   await showChart(heatSpec(), { display, as: 'svg' });
   expect(calls.html).toHaveLength(2);

@@ -41,6 +41,8 @@ test('parseArgs: defaults to notebooks/*.ipynb, validates flags', () => {
   expect(o.timeout).toBe(300);
   expect(parseArgs(['--timeout', '12.5', '--no-html']).timeout).toBe(13);
   expect(() => parseArgs(['--timeout', '0'])).toThrow(/--timeout/);
+  expect(parseArgs(['--executed-dir', 'x/e', '--html-dir', 'x/h', '--fail-fast'])).toMatchObject({ executedDir: path.resolve('x/e'), htmlDir: path.resolve('x/h'), keepGoing: false });
+  expect(() => parseArgs(['--html-dir'])).toThrow(/expected a directory/);
   expect(() => parseArgs(['--bogus'])).toThrow(/unknown flag/);
   expect(() => parseArgs(['missing.ipynb'])).toThrow(/not an existing \.ipynb/);
 });

@@ -61,6 +61,17 @@ test('members stop at 100% train exact match; the returned weights reproduce it 
   }
 });
 
+test('a vocabulary that is not a multiple of 4 (XNNPACK output path) matches the reference too', async () => {
+  const parity = parityTask(3);
+  const task = { ...parity, vocab: [...parity.vocab, 'unused'] }; // V = 5
+  const config: PopulationConfig = { ...base, hiddenSize: 16, embedSize: 4, batchSize: 3, maxSteps: 20, evalEvery: 10 };
+  const pop = await trainPopulation(task, [{ initSeed: 4, dataSeed: 5 }], config);
+  const model = new RnnModel(populationModelConfig(task, config), 4);
+  await trainSequenceModel(model, task, { learningRate: 3e-3, batchSize: 3, maxSteps: 20, evalEvery: 10, stopAtTrainAccuracy: 2, dataSeed: 5 });
+  expect(maxDiff(pop.members[0].weights, Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, v.dataSync() as Float32Array])))).toBeLessThan(1e-5);
+  model.dispose();
+});
+
 test('population size does not change results; tensors and heap views stay flat', async () => {
   const members = [0, 1, 2, 3].map((i) => ({ initSeed: i, dataSeed: 100 + i }));
   const tensors = tf.memory().numTensors;
@@ -75,4 +86,5 @@ test('population size does not change results; tensors and heap views stay flat'
 test('bad configs name the field', async () => {
   await expect(trainPopulation(lookup, [{ initSeed: 0, dataSeed: 0 }], { ...base, cell: 'lstm' as 'gru' })).rejects.toThrow(/population\.cell/);
   await expect(trainPopulation(lookup, [{ initSeed: 0, dataSeed: 0 }], { ...base, hiddenSize: 30 })).rejects.toThrow(/population\.hiddenSize/);
+  await expect(trainPopulation(lookup, [{ initSeed: 0, dataSeed: 0 }], { ...base, embedSize: 6 })).rejects.toThrow(/population\.embedSize/);
 });

@@ -257,6 +257,7 @@ function validate(c: PopulationConfig): void {
     if (!Number.isInteger(c[f]) || c[f] < 1) throw bad(f, `expected a positive integer, got ${c[f]}`);
   }
   if (c.hiddenSize % 4 !== 0) throw bad('hiddenSize', `must be a multiple of 4 (SIMD lanes), got ${c.hiddenSize}`);
+  if (c.embedSize % 4 !== 0) throw bad('embedSize', `must be a multiple of 4 (SIMD lanes), got ${c.embedSize}`);
   if (!(c.learningRate > 0)) throw bad('learningRate', `expected > 0, got ${c.learningRate}`);
   if (c.populationSize !== undefined && (!Number.isInteger(c.populationSize) || c.populationSize < 1)) throw bad('populationSize', `expected a positive integer, got ${c.populationSize}`);
 }
