@@ -6,9 +6,9 @@
 import { epochBatches } from '../lib/data/batches';
 import { EncodedExample } from '../lib/tasks/types';
 
-export function flopsPerModelStep(train: readonly EncodedExample[], V: number, c: { hiddenSize: number; embedSize: number; batchSize: number }): number {
+export function flopsPerModelStep(train: readonly EncodedExample[], V: number, c: { cell: string; hiddenSize: number; embedSize: number; batchSize: number }): number {
   const { hiddenSize: H, embedSize: E } = c;
-  const G = 3 * H;
+  const G = (c.cell === 'gru' ? 3 : 1) * H;
   const batches = epochBatches(train, c.batchSize, 0, 0);
   let total = 0;
   for (const b of batches) {

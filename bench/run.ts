@@ -3,7 +3,7 @@
  * Adam 3e-3, batch 32, cap 6000 steps, stop at 100% train exact match), against the machine's matmul ceilings
  * and a PyTorch reference of the same members (same initial weights, same minibatch schedule) run in the same
  * process tree. Writes bench/results/<timestamp>.json. Options: --quick, --models N, --population P,
- * --torch-threads N, --no-torch. See docs/performance.md.
+ * --cell tanh (the Elman variant of the perf study), --torch-threads N, --no-torch. See docs/performance.md.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -31,14 +31,14 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const models = Number(option('models') ?? (quick ? 4 : 32));
   const config: PopulationConfig = {
-    cell: 'gru', hiddenSize: 64, embedSize: 16, learningRate: 3e-3, batchSize: 32,
+    cell: option('cell') === 'tanh' ? 'tanh' : 'gru', hiddenSize: 64, embedSize: 16, learningRate: 3e-3, batchSize: 32,
     maxSteps: quick ? 300 : 6000, evalEvery: 100, stopAtTrainAccuracy: 1, populationSize: Number(option('population') ?? 32),
   };
   await initBackend('wasm');
   const task = lookupTaskFromSample('sample1', { encoding: 'final' });
   const train = task.split('train').examples;
   const members = Array.from({ length: models }, (_, i) => ({ initSeed: i, dataSeed: 1000 + i }));
-  console.log(`population bench: ${models} models, cap ${config.maxSteps} steps, population ${config.populationSize}; ${tf.getBackend()} backend; load ${os.loadavg()[0].toFixed(1)}`);
+  console.log(`population bench: ${config.cell.toUpperCase()}, ${models} models, cap ${config.maxSteps} steps, population ${config.populationSize}; ${tf.getBackend()} backend; load ${os.loadavg()[0].toFixed(1)}`);
 
   const ceilings = { xnnpack1024: xnnpackCeiling(), simd512: simdCeiling(), openblas1024: openblasCeiling() };
   console.log(`matmul ceilings (GFLOP/s per CPU-second, 1 thread): XNNPACK-wasm ${ceilings.xnnpack1024.toFixed(1)}, our SIMD gemm ${ceilings.simd512.toFixed(1)}, OpenBLAS ${ceilings.openblas1024?.toFixed(1) ?? 'n/a (numpy not importable)'}`);

@@ -2,9 +2,9 @@
 """PyTorch reference for the population-trainer benchmark (bench/run.ts writes the workload and calls this).
 
 Trains the same members as the tfjs population trainer, from the same initial weights and the same minibatch
-schedule (both exported by run.ts), with the same semantics: one-layer GRU (PyTorch's equations), mean answer
-cross-entropy under teacher forcing, Adam, greedy train exact match every eval_every steps, stop at the target
-accuracy, a stopped member replaced by the next pending one. The population is batched the PyTorch way: every
+schedule (both exported by run.ts), with the same semantics: one-layer GRU (PyTorch's equations) or Elman tanh
+cell, mean answer cross-entropy under teacher forcing, Adam, greedy train exact match every eval_every steps, stop
+at the target accuracy, a stopped member replaced by the next pending one. The population is batched the PyTorch way: every
 population step, members are grouped by (prompt length, rows) and each group runs one bmm forward/backward;
 Adam is vectorised over members with per-member step counts. Prints one JSON line of results.
 
@@ -38,6 +38,7 @@ class Population:
     def __init__(self, w, P):
         c = w["config"]
         self.V, self.E, self.H, self.P = w["vocabSize"], c["embedSize"], c["hiddenSize"], P
+        self.G = 3 if c["cell"] == "gru" else 1
         self.lr, self.b1, self.b2, self.eps = c["learningRate"], 0.9, 0.999, 1e-8
         shapes = {s["name"]: s["shape"] for s in w["specs"]}
         self.names = [s["name"] for s in w["specs"]]
@@ -70,14 +71,17 @@ class Population:
         prev = None
         for t in range(T):
             tok = tokens[:, :, t] if (not greedy or t < prompt_len) else prev
-            gi = torch.gather(table, 1, tok.unsqueeze(-1).expand(G, B, 3 * H))
+            gi = torch.gather(table, 1, tok.unsqueeze(-1).expand(G, B, self.G * H))
             gh = torch.baddbmm(p["cells.0.b_hh"].unsqueeze(1), h, p["cells.0.W_hh"])
-            i_r, i_z, i_n = gi.split(H, -1)
-            h_r, h_z, h_n = gh.split(H, -1)
-            r = torch.sigmoid(i_r + h_r)
-            z = torch.sigmoid(i_z + h_z)
-            n = torch.tanh(i_n + r * h_n)
-            h = n + z * (h - n)
+            if self.G == 1:
+                h = torch.tanh(gi + gh)
+            else:
+                i_r, i_z, i_n = gi.split(H, -1)
+                h_r, h_z, h_n = gh.split(H, -1)
+                r = torch.sigmoid(i_r + h_r)
+                z = torch.sigmoid(i_z + h_z)
+                n = torch.tanh(i_n + r * h_n)
+                h = n + z * (h - n)
             if t >= prompt_len - 1:
                 out = torch.baddbmm(p["unembed.b_U"].unsqueeze(1), h, p["unembed.W_U"])
                 outs.append(out)

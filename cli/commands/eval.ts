@@ -6,6 +6,7 @@ import { evaluateExamples } from '../../lib/train/evaluate';
 import { UsageError } from '../../lib/util/errors';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { vectorEvalCommandHandler } from './train-vector';
 import { formatTable, percent } from '../format';
 
 export const evalCommand: Command = {
@@ -15,10 +16,15 @@ export const evalCommand: Command = {
   flags: [
     { name: 'split', type: 'list', value: 'A,B', help: 'splits to evaluate (default: all)' },
     { name: 'json', type: 'boolean', help: 'print JSON' },
+    { name: 'eval-tasks', type: 'int', help: 'hyperteacher checkpoints: tasks per split (default: as when trained)' },
   ],
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();
     const { model, task } = loadModelCheckpoint(args.positionals[0]);
+    if (model.kind === 'vector') {
+      model.dispose();
+      return vectorEvalCommandHandler(args);
+    }
     try {
       if (model.kind !== 'sequence' || !isSequenceTask(task)) {
         throw new UsageError(`eval: ${args.positionals[0]} holds a ${model.kind} model on a non-sequence task; evaluate it with its workload's own command`);

@@ -3,13 +3,15 @@ import { Command } from '../command';
 import { ablateCommand } from './ablate';
 import { analyzeCommand } from './analyze';
 import { equivCommand } from './equiv';
+import { demoCommand } from './demo';
 import { evalCommand } from './eval';
 import { extractFsaCommand } from './extract-fsa';
 import { infoCommand } from './info';
 import { searchCommand } from './search';
+import { sweepCommand } from './sweep';
 import { workerCommand } from './worker';
 import { probeCommand } from './probe';
 import { reportCommand } from './report';
 import { trainCommand } from './train';
 
-export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand, reportCommand, searchCommand, workerCommand];
+export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand, reportCommand, searchCommand, workerCommand, sweepCommand, demoCommand];

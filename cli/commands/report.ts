@@ -59,7 +59,7 @@ export function checkpointSections(dir: string, name: string): Section[] {
   }
 }
 
-async function searchSections(dir: string, analyze: number): Promise<Section[]> {
+export async function searchSections(dir: string, analyze: number): Promise<Section[]> {
   const summary = summarizeSearch(dir);
   const rows = readStoreFile(storeFile(dir, 'haystack')).rows;
   const sections: Section[] = [
@@ -85,7 +85,7 @@ async function searchSections(dir: string, analyze: number): Promise<Section[]> 
       ...(regime?.best ?? []).slice(0, 1).map((e) => ({ ...e, role: 'best' })),
       ...(sample.length ? [{ ...sample[Math.floor(sample.length / 2)], role: 'typical' }] : []),
     ].slice(0, analyze);
-    for (const entry of chosen) sections.push(...checkpointSections(path.join(dir, 'checkpoints', entry.dir), `${entry.role} model ${entry.key}`));
+    for (const entry of chosen) sections.push(...checkpointSections(path.join(dir, entry.dir), `${entry.role} model ${entry.key}`));
   }
   return sections;
 }

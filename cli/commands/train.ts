@@ -2,12 +2,51 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
+import { SequenceTrainConfig } from '../../lib/train/config';
 import { trainAndSave, TrainJob } from '../../lib/train/job';
 import { ComplensError, UsageError } from '../../lib/util/errors';
 import { Progress } from '../../lib/util/progress';
-import { ParsedArgs } from '../args';
+import { FlagSpec, ParsedArgs } from '../args';
 import { Command } from '../command';
 import { formatTable, percent } from '../format';
+import { vectorOnlyFlags, vectorTrainCommandHandler, wantsVectorTraining } from './train-vector';
+
+const SEQUENCE_FLAGS: FlagSpec[] = [
+    { name: 'config', type: 'string', value: 'FILE', help: 'JSON file with task, model and training sections' },
+    { name: 'task', type: 'string', choices: ['lookup', 'arithmetic', 'hyperteacher', 'subroutines'], help: 'task family (default: lookup)' },
+    { name: 'sample', type: 'string', value: 'NAME|DIR', help: 'public lookup-table sample (sample1..sample5) or a folder in that format (default: sample1)' },
+    { name: 'split-seed', type: 'int', value: 'N', help: 'generate tables and splits from this seed instead of a public sample' },
+    { name: 'encoding', type: 'string', choices: ['final', 'intermediates'], help: 'lookup answer format (default: final)' },
+    { name: 'regime', type: 'string', choices: ['atomic+composed', 'composed-only'], help: 'lookup training regime (default: atomic+composed)' },
+    { name: 'op', type: 'string', choices: ['add', 'mul'], help: 'arithmetic operation (default: add)' },
+    { name: 'model', type: 'string', choices: ['gru', 'lstm', 'tanh', 'transformer'], help: 'recurrent cell, or transformer (default: gru; transformer gpt-nano for --task arithmetic)' },
+    { name: 'preset', type: 'string', choices: ['gpt-nano', 'gpt-micro', 'gpt-mini'], help: 'transformer size preset (default: gpt-nano)' },
+    { name: 'layout', type: 'string', choices: ['single', 'encdec'], help: 'single-stream or encoder-decoder RNN (default: single)' },
+    { name: 'hidden', type: 'int', help: 'RNN hidden size (default: 64)' },
+    { name: 'embed', type: 'int', help: 'RNN embedding size (default: 16)' },
+    { name: 'layers', type: 'int', help: 'recurrent layers (default: 1)' },
+    { name: 'seed', type: 'int', help: 'initialisation seed (default: 0)' },
+    { name: 'data-seed', type: 'int', help: 'data-order seed (default: same as --seed)' },
+    { name: 'lr', type: 'number', help: 'learning rate (default: 0.003; arithmetic 5e-4)' },
+    { name: 'batch', type: 'int', help: 'minibatch size, 0 = full batch (default: 32; arithmetic 64)' },
+    { name: 'max-steps', type: 'int', help: 'step cap (default: 6000; arithmetic 10000)' },
+    { name: 'eval-every', type: 'int', help: 'steps between train-accuracy checks (default: 100; arithmetic 250)' },
+    { name: 'stop-at', type: 'number', help: 'stop at this train exact match; >1 never stops early (default: 1; arithmetic 0.995)' },
+    { name: 'aux-weight', type: 'number', help: 'weight of auxiliary automaton-state supervision, Liška et al. Exp. 1 (default: 0 = off)' },
+    { name: 'aux-target', type: 'string', choices: ['readout', 'codes'], help: 'auxiliary supervision: linear readout of the state, or fixed codes per state (default: readout)' },
+    { name: 'optimizer', type: 'string', choices: ['adam', 'adamw'], help: 'optimizer (default: adam; arithmetic adamw)' },
+    { name: 'weight-decay', type: 'number', help: 'AdamW decoupled weight decay (default: 0; arithmetic 0.1)' },
+    { name: 'out', type: 'string', value: 'DIR', help: 'checkpoint directory (default: runs/<task>-<data>-<model>-s<seed>)' },
+    { name: 'save-every', type: 'int', help: 'steps between resumable saves (default: 500)' },
+    { name: 'fresh', type: 'boolean', help: 'ignore any saved partial run and start over' },
+    { name: 'json', type: 'boolean', help: 'print the result as JSON' },
+];
+
+/** The paper's settings for n-digit arithmetic (Xu et al.; seeds-A §B.5), used when `--task arithmetic` is given without a config. */
+const ARITHMETIC_TRAINING: Partial<SequenceTrainConfig> = {
+  optimizer: 'adamw', learningRate: 5e-4, beta1: 0.9, beta2: 0.95, weightDecay: 0.1, batchSize: 64, gradClip: 1,
+  maxSteps: 10000, evalEvery: 250, evalSampleSize: 512, stopAtTrainAccuracy: 0.995,
+};
 
 export const trainCommand: Command = {
   name: 'train',
@@ -17,38 +56,14 @@ export const trainCommand: Command = {
     'until 100% train exact match or 6000 steps, then evaluate every split. A run killed midway resumes from its',
     'last saved state (every --save-every steps) when the same command is run again.',
     '',
+    'Vector workloads (--task hyperteacher|subroutines) train an MLP; see docs/workloads.md for their flags and defaults.',
+    '',
     '--config FILE reads {"task": {...}, "model": {...}, "training": {...}} (see docs/cli.md); flags given on the',
     'command line override the file.',
   ].join('\n'),
-  flags: [
-    { name: 'config', type: 'string', value: 'FILE', help: 'JSON file with task, model and training sections' },
-    { name: 'task', type: 'string', choices: ['lookup'], help: 'task family (default: lookup)' },
-    { name: 'sample', type: 'string', value: 'NAME|DIR', help: 'public lookup-table sample (sample1..sample5) or a folder in that format (default: sample1)' },
-    { name: 'split-seed', type: 'int', value: 'N', help: 'generate tables and splits from this seed instead of a public sample' },
-    { name: 'encoding', type: 'string', choices: ['final', 'intermediates'], help: 'answer format (default: final)' },
-    { name: 'regime', type: 'string', choices: ['atomic+composed', 'composed-only'], help: 'training regime (default: atomic+composed)' },
-    { name: 'model', type: 'string', choices: ['gru', 'lstm', 'tanh'], help: 'recurrent cell (default: gru)' },
-    { name: 'layout', type: 'string', choices: ['single', 'encdec'], help: 'single-stream or encoder-decoder (default: single)' },
-    { name: 'hidden', type: 'int', help: 'hidden size (default: 64)' },
-    { name: 'embed', type: 'int', help: 'embedding size (default: 16)' },
-    { name: 'layers', type: 'int', help: 'recurrent layers (default: 1)' },
-    { name: 'seed', type: 'int', help: 'initialisation seed (default: 0)' },
-    { name: 'data-seed', type: 'int', help: 'data-order seed (default: same as --seed)' },
-    { name: 'lr', type: 'number', help: 'learning rate (default: 0.003)' },
-    { name: 'batch', type: 'int', help: 'minibatch size, 0 = full batch (default: 32)' },
-    { name: 'max-steps', type: 'int', help: 'step cap (default: 6000)' },
-    { name: 'eval-every', type: 'int', help: 'steps between train-accuracy checks (default: 100)' },
-    { name: 'stop-at', type: 'number', help: 'stop at this train exact match; >1 never stops early (default: 1)' },
-    { name: 'aux-weight', type: 'number', help: 'weight of auxiliary automaton-state supervision, Liška et al. Exp. 1 (default: 0 = off)' },
-    { name: 'aux-target', type: 'string', choices: ['readout', 'codes'], help: 'auxiliary supervision: linear readout of the state, or fixed codes per state (default: readout)' },
-    { name: 'optimizer', type: 'string', choices: ['adam', 'adamw'], help: 'optimizer (default: adam)' },
-    { name: 'weight-decay', type: 'number', help: 'AdamW decoupled weight decay (default: 0)' },
-    { name: 'out', type: 'string', value: 'DIR', help: 'checkpoint directory (default: runs/<task>-<data>-<model>-s<seed>)' },
-    { name: 'save-every', type: 'int', default: 500, help: 'steps between resumable saves' },
-    { name: 'fresh', type: 'boolean', help: 'ignore any saved partial run and start over' },
-    { name: 'json', type: 'boolean', help: 'print the result as JSON' },
-  ],
+  flags: [...SEQUENCE_FLAGS, ...vectorOnlyFlags(SEQUENCE_FLAGS)],
   async run(args: ParsedArgs): Promise<number> {
+    if (wantsVectorTraining(args)) return vectorTrainCommandHandler(args);
     const job = jobFromArgs(args);
     await initBackend();
     const quiet = Boolean(args.flags.quiet);
@@ -56,7 +71,7 @@ export const trainCommand: Command = {
     const progress = new Progress({ total: job.training.maxSteps ?? 6000, label: 'train', quiet });
     const result = await trainAndSave(job, {
       fresh: Boolean(args.flags.fresh),
-      saveEvery: args.flags['save-every'] as number,
+      saveEvery: (args.flags['save-every'] as number | undefined) ?? 500,
       onProgress: (step, _max, detail) => progress.update(step, detail),
       log: quiet ? undefined : (line) => console.error(line),
     });
@@ -87,21 +102,26 @@ function jobFromArgs(args: ParsedArgs): TrainJob {
   const set = <T extends Record<string, unknown>>(base: T | undefined, entries: [string, unknown][]): T =>
     Object.assign({}, base, Object.fromEntries(entries.filter(([, v]) => v !== undefined))) as T;
   const seed = (f.seed as number | undefined) ?? 0;
+  const kind = f.task ?? file.task?.kind ?? 'lookup';
+  const arithmetic = kind === 'arithmetic';
   const task = set(file.task, [
     ['kind', f.task],
+    ['op', f.op],
     ['sample', f.sample],
     ['splitSeed', f['split-seed']],
     ['encoding', f.encoding],
     ['regime', f.regime],
   ]);
-  const model = set(file.model, [
-    ['cell', f.model],
+  const transformer = f.model === 'transformer' || (f.model === undefined && (file.model?.arch === 'transformer' || (arithmetic && !file.model)));
+  const model = set(transformer ? { preset: 'gpt-nano', ...file.model, arch: 'transformer' } : file.model, [
+    ['preset', transformer ? f.preset : undefined],
+    ['cell', transformer ? undefined : f.model],
     ['layout', f.layout],
     ['hiddenSize', f.hidden],
     ['embedSize', f.embed],
     ['numLayers', f.layers],
   ]);
-  const training = set(file.training, [
+  const training = set(arithmetic && !file.training ? ARITHMETIC_TRAINING : file.training, [
     ['learningRate', f.lr],
     ['batchSize', f.batch],
     ['maxSteps', f['max-steps']],
@@ -113,7 +133,8 @@ function jobFromArgs(args: ParsedArgs): TrainJob {
     ['weightDecay', f['weight-decay']],
     ['dataSeed', f['data-seed'] ?? (file.training?.dataSeed === undefined ? seed : undefined)],
   ]);
-  const dataName = task.splitSeed !== undefined ? `gen${task.splitSeed}` : path.basename(String(task.sample ?? 'sample1'));
-  const out = String(f.out ?? path.join('runs', `${task.kind ?? 'lookup'}-${dataName}-${model.cell ?? 'gru'}-s${seed}`));
+  const dataName = arithmetic ? String(task.op ?? 'add') : task.splitSeed !== undefined ? `gen${task.splitSeed}` : path.basename(String(task.sample ?? 'sample1'));
+  const modelName = transformer ? String(model.preset ?? 'transformer') : String(model.cell ?? 'gru');
+  const out = String(f.out ?? path.join('runs', `${kind}-${dataName}-${modelName}-s${seed}`));
   return { task, model, training, seed, out };
 }

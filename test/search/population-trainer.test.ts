@@ -61,6 +61,15 @@ test('members stop at 100% train exact match; the returned weights reproduce it 
   }
 });
 
+test('an Elman (tanh) population matches the reference trainer', async () => {
+  const config: PopulationConfig = { ...base, cell: 'tanh', maxSteps: 20 };
+  const pop = await trainPopulation(lookup, [{ initSeed: 6, dataSeed: 7 }], config);
+  const model = new RnnModel(populationModelConfig(lookup, config), 6);
+  await trainSequenceModel(model, lookup, { learningRate: 3e-3, batchSize: 32, maxSteps: 20, evalEvery: 10, stopAtTrainAccuracy: 2, dataSeed: 7 });
+  expect(maxDiff(pop.members[0].weights, Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, v.dataSync() as Float32Array])))).toBeLessThan(1e-4);
+  model.dispose();
+});
+
 test('a vocabulary that is not a multiple of 4 (XNNPACK output path) matches the reference too', async () => {
   const parity = parityTask(3);
   const task = { ...parity, vocab: [...parity.vocab, 'unused'] }; // V = 5

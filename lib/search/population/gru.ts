@@ -1,6 +1,6 @@
 /**
- * One GRU model on the wasm heap: its parameters, gradients and Adam moments in one contiguous block, and a
- * forward + hand-written BPTT that computes exactly what RnnModel (single layout, 1 layer) + answerLoss compute,
+ * One GRU (or Elman tanh) model on the wasm heap: its parameters, gradients and Adam moments in one contiguous
+ * block, and a forward + hand-written BPTT that computes exactly what RnnModel (single layout, 1 layer) + answerLoss compute,
  * with matmuls and everything elementwise in our own SIMD kernels on the backend's heap (no tfjs tensors).
  *
  * Time-major layout: block t holds the B rows of input position t. Tricks, each measured (docs/performance.md):
@@ -111,6 +111,9 @@ export class GruMember {
   private weightsDirty = true;
   private disposed = false;
   private expScratch = new Float64Array(0);
+  /** Gate blocks per projection: 3 for a GRU (r, z, n), 1 for an Elman tanh cell. */
+  private readonly gates: number;
+  private readonly cell: 'gru' | 'tanh';
 
   constructor(private readonly ws: GruWorkspace, config: RnnConfig) {
     this.heap = ws.heap;
@@ -121,9 +124,11 @@ export class GruMember {
     }
     this.specs = rnnParamSpecs(config);
     const names = this.specs.map((s) => s.name);
-    if (config.cell !== 'gru' || config.layout !== 'single' || config.numLayers !== 1 || names.join() !== PARAM_NAMES.join()) {
-      throw new Error('GruMember: only a one-layer single-stream GRU is supported');
+    if (config.cell === 'lstm' || config.layout !== 'single' || config.numLayers !== 1 || names.join() !== PARAM_NAMES.join()) {
+      throw new Error('GruMember: only one-layer single-stream GRU and tanh cells are supported');
     }
+    this.cell = config.cell;
+    this.gates = config.cell === 'gru' ? 3 : 1;
     let size = 0;
     for (const s of this.specs) {
       this.offsets[s.name] = size;
@@ -134,7 +139,8 @@ export class GruMember {
     const block = this.heap.alloc(4 * size);
     [this.params, this.grads, this.m, this.v] = [0, 1, 2, 3].map((i) => block + i * size * 4);
     this.own.block = block;
-    const sizes: Record<string, number> = { WhhT: 3 * H * H, WUT: V * H, WihT: 3 * H * E };
+    const G = this.gates * H;
+    const sizes: Record<string, number> = { WhhT: G * H, WUT: V * H, WihT: G * E };
     for (const [name, n] of Object.entries(sizes)) this.own[name] = this.heap.alloc(n);
     this.load(Object.fromEntries(this.specs.map((s) => [s.name, new Float32Array(s.shape.reduce((x, y) => x * y, 1))])));
   }
@@ -173,7 +179,7 @@ export class GruMember {
     const { rows: B, promptLength: Tp, inputs: T } = batch;
     const { hiddenSize: H, vocabSize: V, embedSize: E } = this.dims;
     const Tt = T - Tp + 1;
-    const G = 3 * H;
+    const G = this.gates * H;
     const b = this.ws.buf;
     const k = this.k;
     this.heap.i32().set(batch.tokens, b.tok >> 2);
@@ -200,7 +206,11 @@ export class GruMember {
       const dhC = t >= Tp - 1 ? b.dHans + (t - Tp + 1) * B * H * 4 : b.zeros;
       const gh = t === 0 ? this.p(this.params, 'cells.0.b_hh') : b.GH + t * B * G * 4;
       const at = t * B * H * 4;
-      k.gruBackward(dhA, b.dhD, dhC, t === 0 ? b.zeros : b.Hs + at, b.R + at, b.Z + at, b.N + at, gh, t === 0 ? 0 : G * 4, b.tok + t * B * 4, b.dT, b.dGH + t * B * G * 4, b.dhD, B, H);
+      if (this.cell === 'gru') {
+        k.gruBackward(dhA, b.dhD, dhC, t === 0 ? b.zeros : b.Hs + at, b.R + at, b.Z + at, b.N + at, gh, t === 0 ? 0 : G * 4, b.tok + t * B * 4, b.dT, b.dGH + t * B * G * 4, b.dhD, B, H);
+      } else {
+        k.tanhBackward(dhA, dhC, b.Hs + (t + 1) * B * H * 4, b.tok + t * B * 4, b.dT, b.dGH + t * B * G * 4, B, H);
+      }
       if (t > 0) this.gemm(b.dGH + t * B * G * 4, G, 1, this.own.WhhT, b.dhA, B, G, H);
     }
 
@@ -242,7 +252,7 @@ export class GruMember {
   /** Forward over all input positions; with `greedy`, feeds back argmaxes and records them instead of logits. */
   private forward(B: number, T: number, Tp: number, greedy: Int32Array | null): void {
     const { hiddenSize: H, vocabSize: V, embedSize: E } = this.dims;
-    const G = 3 * H;
+    const G = this.gates * H;
     const b = this.ws.buf;
     this.gemm(this.p(this.params, 'embed.W_E'), E, 1, this.p(this.params, 'cells.0.W_ih'), b.table, V, E, G, this.p(this.params, 'cells.0.b_ih'));
     for (let t = 0; t < T; t++) {
@@ -255,7 +265,8 @@ export class GruMember {
         this.gemm(hprev, H, 1, this.p(this.params, 'cells.0.W_hh'), gh, B, H, G, this.p(this.params, 'cells.0.b_hh'));
       }
       const h = b.Hs + (t + 1) * B * H * 4;
-      this.k.gruForward(b.tok + t * B * 4, b.table, gh, t > 0 ? G * 4 : 0, hprev, h, b.R + at, b.Z + at, b.N + at, B, H);
+      if (this.cell === 'gru') this.k.gruForward(b.tok + t * B * 4, b.table, gh, t > 0 ? G * 4 : 0, hprev, h, b.R + at, b.Z + at, b.N + at, B, H);
+      else this.k.tanhForward(b.tok + t * B * 4, b.table, gh, t > 0 ? G * 4 : 0, h, B, H);
       if (greedy && t >= Tp - 1) {
         this.logits(h, B);
         const f = this.heap.f32();
@@ -317,9 +328,9 @@ export class GruMember {
     if (!this.weightsDirty) return;
     const { hiddenSize: H, vocabSize: V, embedSize: E } = this.dims;
     const o = this.own;
-    this.k.transpose(this.p(this.params, 'cells.0.W_hh'), H, 3 * H, o.WhhT);
+    this.k.transpose(this.p(this.params, 'cells.0.W_hh'), H, this.gates * H, o.WhhT);
     this.k.transpose(this.p(this.params, 'unembed.W_U'), H, V, o.WUT);
-    this.k.transpose(this.p(this.params, 'cells.0.W_ih'), E, 3 * H, o.WihT);
+    this.k.transpose(this.p(this.params, 'cells.0.W_ih'), E, this.gates * H, o.WihT);
     // XNNPACK serves only the vocabulary-wide output matmul, when V is not a multiple of the SIMD width.
     const views: Record<string, number> = V % 4 === 0 ? {} : { W_U: this.p(this.params, 'unembed.W_U'), b_U: this.p(this.params, 'unembed.b_U') };
     for (const [name, ptr] of Object.entries(views)) {

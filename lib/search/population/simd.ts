@@ -1,7 +1,8 @@
 /**
- * Fused SIMD kernels over the wasm heap: the GRU cell's elementwise forward and backward (one call per time step,
- * gates never leave registers), in-place Adam, column sums and transposes. tfjs's own elementwise kernels cost
- * 1–6 ns per element plus a dispatch per op, which at these sizes costs more than the matmuls (docs/performance.md).
+ * The population trainer's SIMD kernels over the wasm heap, in one module: the GRU / tanh cells' fused elementwise
+ * forward and backward (one call per time step, gates never leave registers), a register-blocked gemm, in-place
+ * Adam, column sums and transposes. tfjs's own elementwise kernels cost 1–6 ns per element plus a dispatch per op,
+ * which at these sizes costs more than the matmuls; its XNNPACK matmul repacks changing operands (docs/performance.md).
  * exp/sigmoid/tanh use Cephes' single-precision approximations (≤ 2 ulp), not libm, so values differ from tfjs's
  * by ~1e-7 relative.
  */
@@ -20,6 +21,10 @@ export interface SimdKernels {
    * dhd (dh·z, the direct path to h_{t-1}; may alias dhB) and adds the input-projection gradient into dT[tok[b]].
    */
   gruBackward(dhA: number, dhB: number, dhC: number, hprev: number, r: number, z: number, n: number, gh: number, ghStride: number, tok: number, dT: number, dGh: number, dhd: number, B: number, H: number): void;
+  /** One Elman (tanh) step for B rows: h = tanh(table[tok[b]] + gh) (gh row stride `ghStride` bytes, 0 broadcasts). */
+  tanhForward(tok: number, table: number, gh: number, ghStride: number, h: number, B: number, H: number): void;
+  /** Backward of one tanh step: dh = dhA + dhC; writes dGh = dh(1 − h²) and adds it into dT[tok[b]]. */
+  tanhBackward(dhA: number, dhC: number, h: number, tok: number, dT: number, dGh: number, B: number, H: number): void;
   /** tf.train.adam's update, elementwise in the same f32 operation order (count a multiple of 4). */
   adam(p: number, g: number, m: number, v: number, count: number, b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, negLr: number, eps: number): void;
   /**
@@ -43,7 +48,7 @@ const cache = new WeakMap<WebAssembly.Memory, SimdKernels>();
 export function simdKernels(heap: WasmHeap): SimdKernels {
   let k = cache.get(heap.memory);
   if (!k) {
-    const bytes = a.assemble([gruForward(), gruBackward(), adam(), gemm(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid)]);
+    const bytes = a.assemble([gruForward(), gruBackward(), tanhForward(), tanhBackward(), adam(), gemm(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid)]);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory } });
     k = instance.exports as unknown as SimdKernels;
     cache.set(heap.memory, k);
@@ -165,6 +170,48 @@ function gruBackward(): Fn {
         accumulate(at(rowT, j), get(dar)),
         accumulate(at(rowT, j, H4), get(daz)),
         accumulate(at(rowT, j, H8), get(dan)),
+      ),
+    ),
+  );
+  return fn;
+}
+
+function tanhForward(): Fn {
+  const fn = new Fn('tanhForward', ptrArgs(['tok', 'table', 'gh', 'ghStride', 'h', 'B', 'H']));
+  const [tok, table, gh, ghStride, h, B, H] = fn.params;
+  const [b, j, H4, rowT, rowG, o] = [0, 0, 0, 0, 0, 0].map(() => fn.local('i32'));
+  const out = fn.local('v128');
+  fn.emit(
+    set(H4, a.shl(get(H), i32(2))),
+    a.loop(b, i32(0), get(B), 1,
+      set(rowT, a.add(get(table), a.mul(a.i32Load(a.add(get(tok), a.shl(get(b), i32(2)))), get(H4)))),
+      set(rowG, a.add(get(gh), a.mul(get(b), get(ghStride)))),
+      set(o, a.add(get(h), a.mul(get(b), get(H4)))),
+      a.loop(j, i32(0), get(H4), 16,
+        vTanh(fn, out, a.vAdd(a.vLoad(a.add(get(rowT), get(j))), a.vLoad(a.add(get(rowG), get(j))))),
+        a.vStore(a.add(get(o), get(j)), get(out)),
+      ),
+    ),
+  );
+  return fn;
+}
+
+function tanhBackward(): Fn {
+  const fn = new Fn('tanhBackward', ptrArgs(['dhA', 'dhC', 'h', 'tok', 'dT', 'dGh', 'B', 'H']));
+  const [dhA, dhC, h, tok, dT, dGh, B, H] = fn.params;
+  const [b, j, H4, rowT, o] = [0, 0, 0, 0, 0].map(() => fn.local('i32'));
+  const [vh, da] = [fn.local('v128'), fn.local('v128')];
+  const at = (base: Local) => a.add(a.add(get(base), get(o)), get(j));
+  fn.emit(
+    set(H4, a.shl(get(H), i32(2))),
+    a.loop(b, i32(0), get(B), 1,
+      set(rowT, a.add(get(dT), a.mul(a.i32Load(a.add(get(tok), a.shl(get(b), i32(2)))), get(H4)))),
+      set(o, a.mul(get(b), get(H4))),
+      a.loop(j, i32(0), get(H4), 16,
+        set(vh, a.vLoad(at(h))),
+        set(da, a.vMul(a.vAdd(a.vLoad(at(dhA)), a.vLoad(at(dhC))), a.vSub(a.vConst(1), a.vMul(get(vh), get(vh))))),
+        a.vStore(at(dGh), get(da)),
+        a.vStore(a.add(get(rowT), get(j)), a.vAdd(a.vLoad(a.add(get(rowT), get(j))), get(da))),
       ),
     ),
   );

@@ -1,5 +1,5 @@
 /**
- * The fast population trainer for the haystack search: trains many one-layer GRUs with the reference trainer's
+ * The fast population trainer for the haystack search: trains many one-layer GRUs (or Elman tanh RNNs) with the reference trainer's
  * semantics (lib/train/sequence.ts: init from `new RnnModel(config, initSeed)`, minibatches from epochBatches
  * (dataSeed, epoch), mean answer cross-entropy under teacher forcing, tf.train.adam, greedy train exact match every
  * `evalEvery` steps, stop at `stopAtTrainAccuracy`) at a fraction of its cost.
@@ -27,7 +27,8 @@ export interface PopulationMember {
 }
 
 export interface PopulationConfig {
-  cell: 'gru';
+  /** 'gru' (the standard workload) or 'tanh' (Elman). */
+  cell: 'gru' | 'tanh';
   hiddenSize: number;
   embedSize: number;
   learningRate: number;
@@ -252,7 +253,7 @@ function exactMatch(m: GruMember, chunks: EvalChunk[]): number {
 
 function validate(c: PopulationConfig): void {
   const bad = (field: string, why: string) => new ComplensError(`population.${field}: ${why}`);
-  if (c.cell !== 'gru') throw bad('cell', `only 'gru' is implemented by the population trainer, got ${JSON.stringify(c.cell)}`);
+  if (c.cell !== 'gru' && c.cell !== 'tanh') throw bad('cell', `the population trainer implements 'gru' and 'tanh', got ${JSON.stringify(c.cell)}`);
   for (const f of ['hiddenSize', 'embedSize', 'batchSize', 'maxSteps', 'evalEvery'] as const) {
     if (!Number.isInteger(c[f]) || c[f] < 1) throw bad(f, `expected a positive integer, got ${c[f]}`);
   }

@@ -68,21 +68,14 @@ export const i32 = (n: number): Bytes => [0x41, ...sleb(n | 0)];
 export const f32 = (x: number): Bytes => [0x43, ...f32Bytes(x)];
 const bin = (op: number) => (a: Bytes, b: Bytes): Bytes => cat(a, b, [op]);
 export const add = bin(0x6a);
-export const sub = bin(0x6b);
 export const mul = bin(0x6c);
 export const shl = bin(0x74);
 export const shr = bin(0x76); // unsigned
-export const geS = bin(0x4e);
+const geS = bin(0x4e);
 export const i32Load = (addr: Bytes, offset = 0): Bytes => cat(addr, [0x28, 2, ...uleb(offset)]);
 
 export const fLoad = (addr: Bytes, offset = 0): Bytes => cat(addr, [0x2a, 2, ...uleb(offset)]);
 export const fStore = (addr: Bytes, value: Bytes, offset = 0): Bytes => cat(addr, value, [0x38, 2, ...uleb(offset)]);
-export const fAdd = bin(0x92);
-export const fSub = bin(0x93);
-export const fMul = bin(0x94);
-export const fDiv = bin(0x95);
-export const fMax = bin(0x97);
-export const fSqrt = (a: Bytes): Bytes => cat(a, [0x91]);
 
 export const vLoad = (addr: Bytes, offset = 0): Bytes => cat(addr, simd(0x00), [0, ...uleb(offset)]);
 export const vStore = (addr: Bytes, value: Bytes, offset = 0): Bytes => cat(addr, value, simd(0x0b), [0, ...uleb(offset)]);
@@ -105,7 +98,6 @@ export const vPMin = vbin(0xea);
 export const vPMax = vbin(0xeb);
 export const vLt = vbin(0x43);
 export const vAnd = vbin(0x4e);
-export const vAndNot = vbin(0x4f);
 export const vOr = vbin(0x50);
 export const vSqrt = vun(0xe3);
 export const vAbs = vun(0xe0);
