@@ -7,17 +7,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendHeader, initBackend } from '../lib/backend';
+import { flattenEvaluation } from '../lib/eval/vector';
 import { trainAndSave, TrainJob } from '../lib/train/job';
+import { trainVectorJob, VectorTrainJob } from '../lib/train/vector-job';
 import { Progress } from '../lib/util/progress';
 
 const ROOT = path.resolve(__dirname, '..', 'fixtures');
 const MADE_BY = 'npm run fixtures';
 
-interface Fixture {
-  name: string;
-  description: string;
-  job: Omit<TrainJob, 'out'>;
-}
+type Fixture =
+  | { name: string; description: string; kind?: 'sequence'; job: Omit<TrainJob, 'out'> }
+  | { name: string; description: string; kind: 'vector'; job: Omit<VectorTrainJob, 'out'> };
 
 export const FIXTURES: Fixture[] = [
   {
@@ -53,6 +53,18 @@ export const FIXTURES: Fixture[] = [
       seed: 3407,
     },
   },
+  {
+    name: 'hyperteacher-mlp',
+    kind: 'vector',
+    description: 'MLP 2×256 on a hyperteacher family (M=8 modules, K≤3 active, 25% of combinations held out), small-scale defaults',
+    job: { task: { kind: 'hyperteacher' }, model: {}, training: {}, seed: 1 },
+  },
+  {
+    name: 'subroutines-vision-mlp',
+    kind: 'vector',
+    description: 'MLP (2×128 → 64, odd-one-out head) on the symbolic vision subroutine task inside ∧ contact',
+    job: { task: { kind: 'subroutines', variant: 'vision' }, model: {}, training: {}, seed: 1 },
+  },
 ];
 
 async function main(): Promise<void> {
@@ -75,7 +87,15 @@ async function main(): Promise<void> {
       console.error(`${fixture.name}: exists (use --force to rebuild)`);
       continue;
     }
-    const progress = new Progress({ total: (fixture.job.training.maxSteps as number | undefined) ?? 6000, label: fixture.name, quiet });
+    const progress = new Progress({ total: (fixture.job.training.maxSteps as number | undefined) ?? (fixture.kind === 'vector' ? 3000 : 6000), label: fixture.name, quiet });
+    if (fixture.kind === 'vector') {
+      const result = await trainVectorJob(
+        { ...fixture.job, out },
+        { fresh: true, created: '2026-01-01T00:00:00.000Z', onProgress: (step, _max, detail) => progress.update(step, detail) },
+      );
+      progress.finish(Object.entries(flattenEvaluation(result.evaluation)).slice(0, 6).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(3) : v}`).join(', '));
+      continue;
+    }
     const result = await trainAndSave(
       { ...fixture.job, out },
       {
