@@ -18,7 +18,7 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'run the whole story on defaults: a small haystack search, verdicts on the best and a typical model, one report',
   flags: [
-    { name: 'seeds', type: 'int', default: 48, help: 'models in the haystack search (init seeds 0..N-1)' },
+    { name: 'seeds', type: 'int', default: 128, help: 'models in the haystack search (init seeds 0..N-1)' },
     { name: 'hidden', type: 'int', default: 64, help: 'GRU hidden size' },
     { name: 'out', type: 'string', value: 'DIR', default: 'runs/demo', help: 'output folder (search results, checkpoints, report.html)' },
     { name: 'workers', type: 'int', default: 1, help: 'worker threads for the search' },

@@ -73,7 +73,7 @@ export interface PopulationTrainFn {
     task: SequenceTask,
     members: readonly TrainMemberSpec[],
     config: {
-      cell: 'gru';
+      cell: 'gru' | 'tanh';
       hiddenSize: number;
       embedSize: number;
       learningRate: number;
@@ -106,8 +106,11 @@ interface PopulationMemberResult {
 /** Adapts `trainPopulation` to the search's trainer interface (single-layer, single-stream GRUs with plain Adam only). */
 export function populationTrainerEntry(trainPopulation: PopulationTrainFn, membersPerCall = 32): TrainerEntry {
   const train: SearchTrainer = async (task, members, { model, training }, callbacks = {}) => {
-    if (model.cell !== 'gru' || model.layout !== 'single' || model.numLayers !== 1) {
-      throw new ComplensError(`trainer population: trains single-layer single-stream GRUs only (this search: ${model.cell}, ${model.layout}, ${model.numLayers} layers); use --trainer reference`);
+    if ((model.cell !== 'gru' && model.cell !== 'tanh') || model.layout !== 'single' || model.numLayers !== 1) {
+      throw new ComplensError(`trainer population: trains single-layer single-stream GRU and tanh RNNs only (this search: ${model.cell}, ${model.layout}, ${model.numLayers} layers); use --trainer reference`);
+    }
+    if (model.hiddenSize % 4 !== 0 || model.embedSize % 4 !== 0) {
+      throw new ComplensError(`trainer population: --hidden and --embed must be multiples of 4 (got ${model.hiddenSize}, ${model.embedSize}); use --trainer reference`);
     }
     if (training.optimizer !== 'adam' || training.weightDecay !== 0 || training.gradClip !== 0 || training.auxWeight !== 0 || training.batchSize === 0) {
       throw new ComplensError('trainer population: supports minibatch Adam without weight decay, clipping or auxiliary loss; use --trainer reference');
@@ -124,7 +127,7 @@ export function populationTrainerEntry(trainPopulation: PopulationTrainFn, membe
       task,
       members,
       {
-        cell: 'gru',
+        cell: model.cell,
         hiddenSize: model.hiddenSize,
         embedSize: model.embedSize,
         learningRate: training.learningRate,
@@ -150,8 +153,8 @@ const trainers = new Map<string, TrainerEntry>([
   ['reference', { train: referenceTrainer, membersPerCall: 1, description: 'lib/train/sequence.ts, one model at a time' }],
 ]);
 
-// ── The population trainer: enable this one line to register it (it then becomes the default). ──
-// registerSearchTrainer('population', populationTrainerEntry(require('./population/trainer').trainPopulation));
+// The population trainer (lib/search/population): the default for every search it supports.
+registerSearchTrainer('population', populationTrainerEntry(require('./population/trainer').trainPopulation));
 
 export function registerSearchTrainer(name: string, entry: TrainerEntry): void {
   if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new ComplensError(`trainer name ${JSON.stringify(name)}: use lowercase letters, digits and -`);
