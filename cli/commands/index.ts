@@ -9,9 +9,10 @@ import { extractFsaCommand } from './extract-fsa';
 import { infoCommand } from './info';
 import { searchCommand } from './search';
 import { sweepCommand } from './sweep';
+import { validateVerdictCommand } from './validate-verdict';
 import { workerCommand } from './worker';
 import { probeCommand } from './probe';
 import { reportCommand } from './report';
 import { trainCommand } from './train';
 
-export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand, reportCommand, searchCommand, workerCommand, sweepCommand, demoCommand];
+export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand, reportCommand, searchCommand, workerCommand, sweepCommand, validateVerdictCommand, demoCommand];
