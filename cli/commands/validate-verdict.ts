@@ -10,7 +10,8 @@ import { backendHeader, initBackend } from '../../lib/backend';
 import { RnnModel } from '../../lib/models/rnn';
 import { parseSeedList } from '../../lib/search';
 import { populationModelConfig, trainPopulation } from '../../lib/search/population';
-import { lookupTaskFromSample } from '../../lib/tasks/lookup';
+import { LookupTask, lookupTaskFromSample } from '../../lib/tasks/lookup';
+import { trainSequenceModel } from '../../lib/train/sequence';
 import { TRAIN_DEFAULTS } from '../../lib/train/config';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { Progress } from '../../lib/util/progress';
@@ -27,6 +28,7 @@ export const validateVerdictCommand: Command = {
     { name: 'split', type: 'string', default: 'sample1', help: 'lookup-table sample' },
     { name: 'hidden', type: 'int', default: 64, help: 'GRU hidden size' },
     { name: 'threshold', type: 'number', default: 0.8, help: 'a model "generalizes" when its zero-shot exact match is above this' },
+    { name: 'supervised', type: 'int', default: 0, help: 'also train this many models with auxiliary state supervision (codes; weights cycling 0.3, 1, 3, 10; init seeds 100000+i), so the population spans memorizing to compositional' },
     { name: 'chunk', type: 'int', default: 32, help: 'models trained per population call (rows are saved after each chunk)' },
     { name: 'out', type: 'string', default: 'runs/verdict-validation', value: 'DIR', help: 'rows.jsonl, summary.json and summary.md go here' },
   ],
@@ -68,15 +70,7 @@ export const validateVerdictCommand: Command = {
             model.params[name].assign(t);
             t.dispose();
           }
-          const verdict = lookupVerdict(model, task);
-          const row: ValidationRow = {
-            initSeed: member.initSeed,
-            dataSeed: member.dataSeed,
-            zeroShot: verdict.behaviour.exactMatch,
-            score: verdict.score,
-            label: verdict.label,
-            evidence: Object.fromEntries(verdict.evidence.map((e) => [e.id, e.value])),
-          };
+          const row = judge(model, task, member.initSeed, member.dataSeed, 0);
           fs.appendFileSync(rowsFile, JSON.stringify(row) + '\n');
           done.set(row.initSeed, row);
         } finally {
@@ -85,16 +79,49 @@ export const validateVerdictCommand: Command = {
         progress.update(done.size, `last seed ${member.initSeed}`);
       }
     }
+    const supervisedSeeds = Array.from({ length: args.flags.supervised as number }, (_, i) => SUPERVISED_SEED_BASE + i);
+    for (const seed of supervisedSeeds.filter((s) => !done.has(s))) {
+      const auxWeight = AUX_WEIGHTS[(seed - SUPERVISED_SEED_BASE) % AUX_WEIGHTS.length];
+      const model = new RnnModel(modelConfig, seed);
+      try {
+        await trainSequenceModel(model, task, { auxWeight, auxTarget: 'codes', maxSteps: 3000, stopAtTrainAccuracy: 2, dataSeed: seed }, { auxSeed: seed });
+        const row = judge(model, task, seed, seed, auxWeight);
+        fs.appendFileSync(rowsFile, JSON.stringify(row) + '\n');
+        done.set(seed, row);
+      } finally {
+        model.dispose();
+      }
+      progress.update(done.size, `supervised seed ${seed} (aux ${auxWeight})`);
+    }
     progress.finish();
-    const rows = seeds.map((s) => done.get(s)!).filter(Boolean);
+    const rows = [...seeds, ...supervisedSeeds].map((s) => done.get(s)!).filter(Boolean);
     const summary = summarizeValidation(rows, args.flags.threshold as number);
-    writeFileAtomic(path.join(out, 'summary.json'), JSON.stringify({ backend: backendHeader(), split: args.flags.split, hidden: args.flags.hidden, ...summary }, null, 2));
-    const markdown = formatValidation(summary);
+    const unsupervised = summarizeValidation(rows.filter((r) => !r.auxWeight), args.flags.threshold as number);
+    writeFileAtomic(path.join(out, 'summary.json'), JSON.stringify({ backend: backendHeader(), split: args.flags.split, hidden: args.flags.hidden, all: summary, unsupervised }, null, 2));
+    const markdown = supervisedSeeds.length
+      ? `## All models (unsupervised + supervised)\n\n${formatValidation(summary)}\n\n## Unsupervised models only\n\n${formatValidation(unsupervised)}`
+      : formatValidation(summary);
     writeFileAtomic(path.join(out, 'summary.md'), markdown + '\n');
     console.log(markdown);
     return 0;
   },
 };
+
+const SUPERVISED_SEED_BASE = 100000;
+const AUX_WEIGHTS = [0.3, 1, 3, 10];
+
+function judge(model: RnnModel, task: LookupTask, initSeed: number, dataSeed: number, auxWeight: number): ValidationRow {
+  const verdict = lookupVerdict(model, task);
+  return {
+    initSeed,
+    dataSeed,
+    auxWeight,
+    zeroShot: verdict.behaviour.exactMatch,
+    score: verdict.score,
+    label: verdict.label,
+    evidence: Object.fromEntries(verdict.evidence.map((e) => [e.id, e.value])),
+  };
+}
 
 export function formatValidation(s: ValidationSummary): string {
   const lines = [

@@ -7,6 +7,8 @@ import { VerdictLabel } from './types';
 export interface ValidationRow {
   initSeed: number;
   dataSeed: number;
+  /** Weight of auxiliary state supervision the model was trained with (0 = none: a haystack model). */
+  auxWeight?: number;
   zeroShot: number;
   score: number;
   label: VerdictLabel;
