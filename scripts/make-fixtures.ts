@@ -65,6 +65,12 @@ export const FIXTURES: Fixture[] = [
     description: 'MLP (2×128 → 64, odd-one-out head) on the symbolic vision subroutine task inside ∧ contact',
     job: { task: { kind: 'subroutines', variant: 'vision' }, model: {}, training: {}, seed: 1 },
   },
+  {
+    name: 'subroutines-language-mlp',
+    kind: 'vector',
+    description: 'MLP (2×128 → 64, odd-one-out head) on the symbolic language subroutine task: subject singular ∧ verb singular',
+    job: { task: { kind: 'subroutines', variant: 'language' }, model: {}, training: {}, seed: 1 },
+  },
 ];
 
 async function main(): Promise<void> {

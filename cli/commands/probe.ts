@@ -2,6 +2,8 @@
 import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
+import { createModel } from '../../lib/models/registry';
+import { SequenceModel } from '../../lib/models/types';
 import { isSequenceTask } from '../../lib/tasks/types';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { UsageError } from '../../lib/util/errors';
@@ -25,6 +27,7 @@ export const probeCommand: Command = {
     { name: 'folds', type: 'int', default: 5, help: 'GroupKFold folds (groups = the task\'s example groups, e.g. compositions)' },
     { name: 'l2', type: 'number', default: 1, help: 'L2 penalty of the logistic probe (sklearn C = 1/l2)' },
     { name: 'seed', type: 'int', default: 0, help: 'seed of the control task' },
+    { name: 'baseline', type: 'boolean', help: 'also probe an untrained model of the same architecture (random init, seed --seed + 1): what the architecture alone makes decodable' },
     { name: 'heatmap', type: 'string', value: 'FILE', help: 'write a hook × label selectivity heatmap (.svg or .json vega-lite spec)' },
     { name: 'json', type: 'boolean', help: 'print the rows as JSON' },
   ],
@@ -54,6 +57,24 @@ export const probeCommand: Command = {
         l2: args.flags.l2 as number,
         seed: args.flags.seed as number,
       });
+      if (args.flags.baseline) {
+        const untrained = createModel(model.config, (args.flags.seed as number) + 1) as SequenceModel;
+        try {
+          const baseline = probeDataset(collectActivations(untrained, examples, { hooks, positions: args.flags.positions as 'all' }), {
+            hooks, labels, examples,
+            perPosition: Boolean(args.flags['per-position']),
+            folds: args.flags.folds as number,
+            l2: args.flags.l2 as number,
+            seed: args.flags.seed as number,
+          });
+          rows.forEach((r) => {
+            const b = baseline.find((x) => x.hook === r.hook && x.label === r.label && x.position === r.position);
+            (r as typeof r & { randomInitAccuracy?: number }).randomInitAccuracy = b?.accuracy;
+          });
+        } finally {
+          untrained.dispose();
+        }
+      }
       if (args.flags.heatmap) {
         const file = String(args.flags.heatmap);
         const spec = selectivityHeatmap(rows.map((r) => ({ layer: r.position === 'all' ? r.hook : `${r.hook}@${r.position}`, label: r.label, selectivity: r.selectivity })), { title: `${path.basename(dir)}: selectivity` });
@@ -62,9 +83,13 @@ export const probeCommand: Command = {
       if (args.flags.json) console.log(JSON.stringify({ checkpoint: dir, backend: backendHeader(), split, rows }, null, 2));
       else {
         console.log(`${dir} · ${split} · ${backendHeader()}`);
+        const withBaseline = Boolean(args.flags.baseline);
         console.log(formatTable(
-          ['hook', 'position', 'label', 'rows', 'accuracy', '± sd', 'control', 'selectivity', 'majority'],
-          rows.map((r) => [r.hook, String(r.position), r.label, r.rows, r.accuracy.toFixed(3), r.accuracySd.toFixed(3), r.control.toFixed(3), r.selectivity.toFixed(3), r.majority.toFixed(3)]),
+          ['hook', 'position', 'label', 'rows', 'accuracy', '± sd', 'control', 'selectivity', 'majority', ...(withBaseline ? ['random init'] : [])],
+          rows.map((r) => [
+            r.hook, String(r.position), r.label, r.rows, r.accuracy.toFixed(3), r.accuracySd.toFixed(3), r.control.toFixed(3), r.selectivity.toFixed(3), r.majority.toFixed(3),
+            ...(withBaseline ? [((r as { randomInitAccuracy?: number }).randomInitAccuracy ?? NaN).toFixed(3)] : []),
+          ]),
         ));
         if (args.flags.heatmap) console.log(`wrote ${args.flags.heatmap}`);
       }

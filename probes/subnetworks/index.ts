@@ -17,11 +17,13 @@ export { trainMask, vectorMaskData, sequenceMaskData, vectorMaskLoss, sequenceMa
 export type { MaskData, MaskLoss, MaskTrainPoint, MaskTrainResult, MaskTrainOptions } from './train';
 export { vectorScorer, sequenceScorer, argmaxAccuracy, evaluateModes, accuracyOf, meanSd } from './evaluate';
 export type { Scorer, ModeAccuracy } from './evaluate';
-export { subroutineAnalysis, subroutineSets, summarize, untrainedCopy, DEFAULT_ANALYSIS_MODES } from './subroutine-analysis';
+export { subroutineAnalysis, subroutineSets, summarize, untrainedCopy, trainSubroutineMask, DEFAULT_ANALYSIS_MODES } from './subroutine-analysis';
 export type {
   Subroutine, NetworkKind, SetRole, SubroutineTaskLike, SubroutineAnalysisConfig, SubroutineAnalysisInput, SubroutineRun,
   SubroutineSummary, SubroutineAnalysisResult, Stat,
 } from './subroutine-analysis';
+export { subroutineMaskSearch, maskGrid, maskQuality } from './mask-search';
+export type { SubroutineMaskSearchInput, MaskSearchRow, SubroutineMaskSearchResult } from './mask-search';
 export { tableSubnetworks, TABLE_SET_ROLES } from './table-subnetworks';
 export type { TableSetRole, RoleAccuracy, TableSubnetworkConfig, TableSubnetwork, TableSubnetworksResult } from './table-subnetworks';
 export {

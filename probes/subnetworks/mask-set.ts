@@ -76,20 +76,33 @@ export class MaskSet {
     return this.specs.map((s) => this.scores[s.name]);
   }
 
-  /** W ⊙ σ(β·s) for every covered tensor (new tensors: call inside a tidy or gradient scope). */
-  softParams(beta: number): Params {
+  /** The soft masks σ(β·s), keyed by tensor name (new tensors: call inside a tidy or gradient scope). */
+  softMasks(beta: number): Params {
     this.check();
     const out: Params = {};
-    for (const spec of this.specs) out[spec.name] = tf.mul(this.model.params[spec.name], tf.sigmoid(tf.mul(this.scores[spec.name], beta)));
+    for (const spec of this.specs) out[spec.name] = tf.sigmoid(tf.mul(this.scores[spec.name], beta));
     return out;
   }
 
-  /** The sparsity term before λ: Σ σ(β·s) over every entry ('sum', the paper) or its mean ('mean'). */
-  penalty(beta: number, kind: PenaltyKind = 'sum'): tf.Scalar {
+  /**
+   * W ⊙ σ(β·s) for every covered tensor (new tensors: call inside a tidy or gradient scope). Pass `soft` (from
+   * `softMasks(beta)`) to reuse the sigmoids that `penalty` also needs.
+   */
+  softParams(beta: number, soft?: Params): Params {
+    this.check();
+    const m = soft ?? this.softMasks(beta);
+    const out: Params = {};
+    for (const spec of this.specs) out[spec.name] = tf.mul(this.model.params[spec.name], m[spec.name]);
+    return out;
+  }
+
+  /** The sparsity term before λ: Σ σ(β·s) over every entry ('sum', the paper) or its mean ('mean'). `soft` as in softParams. */
+  penalty(beta: number, kind: PenaltyKind = 'sum', soft?: Params): tf.Scalar {
     this.check();
     return tf.tidy(() => {
+      const m = soft ?? this.softMasks(beta);
       let total: tf.Scalar = tf.scalar(0);
-      for (const v of this.variables) total = tf.add(total, tf.sum(tf.sigmoid(tf.mul(v, beta))));
+      for (const spec of this.specs) total = tf.add(total, tf.sum(m[spec.name]));
       return kind === 'mean' ? tf.div(total, this.size) : total;
     });
   }

@@ -11,12 +11,12 @@
 import { architectureNames, createModel } from '../../lib/models/registry';
 import { AnyModel, VectorBatch, VectorModel } from '../../lib/models/types';
 import { ablDiff, partitionsFor, subDiff } from '../../lib/tasks/subroutines';
-import { ComplensError } from '../../lib/util/errors';
+import { ComplensError, ConfigError } from '../../lib/util/errors';
 import { BinaryMask, TensorSparsity } from './binary-mask';
-import { MaskTrainConfig } from './config';
+import { MASK_TRAIN_DEFAULTS, MaskTrainConfig, validateMaskTrainConfig } from './config';
 import { accuracyOf, evaluateModes, meanSd, ModeAccuracy, Scorer, vectorScorer } from './evaluate';
 import { AblationMode } from './modes';
-import { MaskTrainPoint, trainMask, vectorMaskData, vectorMaskLoss } from './train';
+import { MaskTrainPoint, MaskTrainResult, trainMask, vectorMaskData, vectorMaskLoss } from './train';
 
 export type Subroutine = 'A' | 'B';
 export type NetworkKind = 'trained' | 'random-init';
@@ -32,6 +32,11 @@ export type SetRole = 'own' | 'otherSubroutine' | 'target' | 'other' | 'both' | 
 export interface SubroutineAnalysisConfig {
   /** Mask training (defaults: MASK_TRAIN_DEFAULTS; `seed` is replaced by each entry of `seeds`). */
   mask?: Partial<MaskTrainConfig>;
+  /**
+   * Per-subroutine mask settings, merged over `mask`: the paper picks a mask config per base model × subroutine on
+   * validation splits (D.7; `subroutineMaskSearch(...).maskBySubroutine`). The random-init baseline uses the same.
+   */
+  maskBySubroutine?: Partial<Record<Subroutine, Partial<MaskTrainConfig>>>;
   /** Split of S on which the subnetwork must reach `solveThreshold`: 'test' (default) or 'val' (the paper's search). */
   heldOut?: 'val' | 'test';
   /** Default 0.9 (D.7). */
@@ -125,6 +130,7 @@ export function subroutineSets(subroutine: Subroutine, heldOut: 'val' | 'test' =
 export async function subroutineAnalysis(input: SubroutineAnalysisInput): Promise<SubroutineAnalysisResult> {
   const { model, task } = input;
   const config = input.config ?? {};
+  checkAnalysisConfig(config);
   const seeds = input.seeds ?? [0, 1, 2];
   if (seeds.length === 0) throw new ComplensError('subroutineAnalysis: seeds is empty');
   const heldOut = config.heldOut ?? 'test';
@@ -148,10 +154,8 @@ export async function subroutineAnalysis(input: SubroutineAnalysisInput): Promis
         for (const split of new Set(Object.values(roles))) scorers[split] = vectorScorer(network.model, task.split(split));
         for (const seed of seeds) {
           const label = `${network.kind} ${subroutine} seed ${seed}`;
-          const maskConfig = { ...config.mask, seed };
-          const trained = await trainMask(network.model, vectorMaskLoss(network.model), vectorMaskData(train, maskConfig.batchSize ?? 64, seed), maskConfig, {
-            onProgress: input.onProgress && ((step, total, detail) => input.onProgress!(label, step, total, detail)),
-          });
+          const maskConfig = { ...config.mask, ...config.maskBySubroutine?.[subroutine], seed };
+          const trained = await trainSubroutineMask(network.model, train, maskConfig, input.onProgress && ((step, total, detail) => input.onProgress!(label, step, total, detail)));
           const rows = evaluateModes(network.model, trained.mask, modes, scorers, { seed });
           const roleOf = (split: string) => (Object.keys(roles) as SetRole[]).find((r) => roles[r] === split)!;
           const acc = (mode: AblationMode, role: SetRole) => accuracyOf(rows, mode, roles[role]);
@@ -184,6 +188,36 @@ export async function subroutineAnalysis(input: SubroutineAnalysisInput): Promis
     for (const n of networks) if (n.kind === 'random-init') n.model.dispose();
   }
   return { kind: 'subroutineAnalysis', seeds, threshold, heldOut, sets, runs, summary: summarize(runs), warnings };
+}
+
+/** Trains one mask on a subroutine's training split (odd-one-out cross-entropy; minibatch order from `config.seed`). */
+export function trainSubroutineMask(
+  model: VectorModel,
+  train: { batch: VectorBatch; labels: Int32Array },
+  config: Partial<MaskTrainConfig>,
+  onProgress?: (step: number, totalSteps: number, detail: string) => void,
+): Promise<MaskTrainResult> {
+  return trainMask(model, vectorMaskLoss(model), vectorMaskData(train, config.batchSize ?? 64, config.seed ?? 0), config, { onProgress });
+}
+
+const ANALYSIS_FIELDS = ['mask', 'maskBySubroutine', 'heldOut', 'solveThreshold', 'modes', 'randomInit', 'untrainedSeed'];
+
+/**
+ * Fails fast on a misplaced field: mask settings belong under `config.mask` (or `config.maskBySubroutine.A|B`), and a
+ * stray `config.maxSteps` would otherwise be ignored silently and the masks trained with the full default schedule.
+ */
+function checkAnalysisConfig(config: SubroutineAnalysisConfig): void {
+  const o = config as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (ANALYSIS_FIELDS.includes(key)) continue;
+    const hint = key in MASK_TRAIN_DEFAULTS || key === 'include' || key === 'exclude' ? `; mask settings go under config.mask` : '';
+    throw new ConfigError(`config.${key}`, `no such field (known: ${ANALYSIS_FIELDS.join(', ')})${hint}`, o[key]);
+  }
+  validateMaskTrainConfig(config.mask ?? {}, 'config.mask');
+  for (const [key, value] of Object.entries(config.maskBySubroutine ?? {})) {
+    if (key !== 'A' && key !== 'B') throw new ConfigError(`config.maskBySubroutine.${key}`, 'no such subroutine (A or B)', value);
+    validateMaskTrainConfig({ ...config.mask, ...value }, `config.maskBySubroutine.${key}`);
+  }
 }
 
 export function summarize(runs: readonly SubroutineRun[]): SubroutineSummary[] {

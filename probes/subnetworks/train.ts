@@ -99,30 +99,34 @@ export async function trainMask<B>(
     let beta = 1;
     for (let epoch = 0; step < totalSteps; epoch++) {
       const batches = epoch === 0 ? firstEpoch : data.epoch(epoch);
-      let taskSum = 0;
-      let penaltySum = 0;
+      // The epoch's loss sums stay on the device: one host read per epoch, not two per step.
+      let sums: tf.Tensor1D = tf.zeros([2]);
       let count = 0;
       for (const batch of batches) {
         if (step >= totalSteps) break;
         beta = betaOf(step);
-        let taskValue = NaN;
-        let penaltyValue = NaN;
-        tf.tidy(() => {
+        const next = tf.tidy(() => {
+          let values: tf.Tensor1D | undefined;
           const { grads } = tf.variableGrads(() => {
-            const task = lossFn(batch, set.softParams(beta));
-            const penalty = set.penalty(beta, config.penalty);
-            taskValue = task.dataSync()[0];
-            penaltyValue = penalty.dataSync()[0];
+            const soft = set.softMasks(beta);
+            const task = lossFn(batch, set.softParams(beta, soft));
+            const penalty = set.penalty(beta, config.penalty, soft);
+            values = tf.keep(tf.stack([task, penalty]) as tf.Tensor1D); // survives the forward tidy; disposed below
             return tf.add(task, tf.mul(penalty, config.lambda)) as tf.Scalar;
           }, variables);
           optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
+          const total = tf.add(sums, values!) as tf.Tensor1D;
+          values!.dispose();
+          return total;
         });
-        if (!Number.isFinite(taskValue)) throw new ComplensError(`mask training diverged at step ${step + 1}: task loss is ${taskValue}; lower mask.learningRate`);
-        taskSum += taskValue;
-        penaltySum += penaltyValue;
+        sums.dispose();
+        sums = next;
         count++;
         step++;
       }
+      const [taskSum, penaltySum] = sums.dataSync();
+      sums.dispose();
+      if (!Number.isFinite(taskSum)) throw new ComplensError(`mask training diverged in epoch ${epoch + 1} (by step ${step}): task loss is ${taskSum}; lower mask.learningRate`);
       const mask = set.hardMask();
       const metrics = options.evaluate?.(mask, epoch + 1) ?? {};
       const point: MaskTrainPoint = { epoch: epoch + 1, step, beta, taskLoss: taskSum / count, penalty: penaltySum / count, keptFraction: mask.keptFraction(), metrics };
