@@ -42,13 +42,17 @@ export const FIXTURES: Fixture[] = [
   },
   {
     name: 'arith-add-nano',
-    description: "gpt-nano (3 layers, 3 heads, width 48) on 3-digit addition in Xu et al.'s format, AdamW as in the paper",
+    description:
+      "gpt-nano (3 layers, 3 heads, width 48) on 3-digit addition in Xu et al.'s format and recipe (AdamW, minGPT dropout 0.1, 10k steps): " +
+      'answers (a mod 1000) + (b mod 1000) on 4-digit inputs',
     job: {
       task: { kind: 'arithmetic', op: 'add', sizes: { train: 10000, test: 2000, ood_4digit: 1000, ood_5digit: 1000, ood_mixed: 1000, ood_length: 500 } },
       model: { arch: 'transformer', preset: 'gpt-nano' },
+      // The paper's recipe (seeds B.4-B.5): minGPT's dropout 0.1 and ~10k iterations. Dropout is what makes the model
+      // ignore the thousands digits: without it the same run explains only 51-68% of ood_4digit (docs/tasks/arithmetic.md).
       training: {
-        optimizer: 'adamw', learningRate: 5e-4, beta1: 0.9, beta2: 0.95, weightDecay: 0.1, batchSize: 64, gradClip: 1,
-        maxSteps: 10000, evalEvery: 250, evalSampleSize: 512, stopAtTrainAccuracy: 0.995, dataSeed: 1377,
+        optimizer: 'adamw', learningRate: 5e-4, beta1: 0.9, beta2: 0.95, weightDecay: 0.1, batchSize: 64, gradClip: 1, dropout: 0.1,
+        maxSteps: 10000, evalEvery: 250, evalSampleSize: 512, stopAtTrainAccuracy: 2, dataSeed: 1377,
       },
       seed: 3407,
     },

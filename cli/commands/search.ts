@@ -4,12 +4,16 @@
  *
  * Also runnable on its own (`node --import tsx cli/commands/search.ts …`), which is how the tests drive it.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { formatHelp, ParsedArgs, ParsedFlags, parseArgs } from '../args';
 import { Command } from '../command';
 import { LookupRegime } from '../../lib/tasks/lookup';
 import { ComplensError, UsageError } from '../../lib/util/errors';
 import { TRAIN_DEFAULTS } from '../../lib/train/config';
+import { GUIDED_DEFAULTS, GuidedSettings, runGuidedSearch } from '../../lib/search/guided';
+import { GUIDED_STRATEGIES, GuidedStrategy } from '../../lib/search/guided/policy';
+import { SIGNAL_NAMES, SignalName } from '../../lib/search/guided/signals';
 import {
   buildSearchConfig, defaultTrainerName, formatSummaryMarkdown, parseSeedList, resolveWorkerCount, runSearch, searchTrainerNames,
   validateRedisUrl, writeSearchSummary, RETENTION_DEFAULTS,
@@ -68,6 +72,22 @@ export const searchCommand: Command = {
     { name: 'baseline-seeds', type: 'int', default: 10, help: 'models of the random-task-codes control per regime (0 = none)' },
     { name: 'code-seed', type: 'int', default: 0, help: 'seed of the random-task-codes control\'s code assignment' },
     { name: 'summary', type: 'string', value: 'DIR', help: 'only (re)write and print the summary of the search in DIR; trains nothing' },
+    { name: 'strategy', type: 'string', choices: ['brute', 'guided'], default: 'brute', help: 'brute: train every seed to the end (default); guided: population search with selection on validation signals (docs/guided-search.md)' },
+    { name: 'guided-strategy', type: 'string', choices: GUIDED_STRATEGIES, default: GUIDED_DEFAULTS.policy.strategy, help: 'guided: asha (successive halving, restart the dropped), pbt (copy the best onto the worst, new data order) or none (no selection)' },
+    { name: 'population', type: 'int', default: GUIDED_DEFAULTS.population, help: 'guided: members in flight' },
+    { name: 'round-steps', type: 'int', default: GUIDED_DEFAULTS.roundSteps, help: 'guided: training steps between scorings (a multiple of --eval-every)' },
+    { name: 'select-on', type: 'string', value: 'SIGNALS', default: GUIDED_DEFAULTS.selectOn.join('+'), help: `guided: selection score, the mean of these signals joined by + (${SIGNAL_NAMES.join(', ')})` },
+    { name: 'val-compositions', type: 'int', default: GUIDED_DEFAULTS.valCompositions, help: 'guided: training compositions held out of training as the validation set (never the test compositions)' },
+    { name: 'val-seed', type: 'int', default: GUIDED_DEFAULTS.valSeed, help: 'guided: seed of the choice of validation compositions' },
+    { name: 'search-seed', type: 'int', default: GUIDED_DEFAULTS.searchSeed, help: 'guided: seed of the policy\'s random choices and of copies\' data orders' },
+    { name: 'warmup', type: 'int', default: GUIDED_DEFAULTS.policy.warmup, help: 'guided: asha\'s first rung / pbt\'s first decision (steps)' },
+    { name: 'eta', type: 'number', default: GUIDED_DEFAULTS.policy.eta, help: 'guided asha: rungs at warmup·eta^k; the top 1/eta at a rung continue' },
+    { name: 'pbt-interval', type: 'int', default: GUIDED_DEFAULTS.policy.interval, help: 'guided pbt: steps between decisions' },
+    { name: 'pbt-quantile', type: 'number', default: GUIDED_DEFAULTS.policy.quantile, help: 'guided pbt: the bottom fraction is replaced by copies of the top fraction' },
+    { name: 'budget-steps', type: 'int', value: 'N', help: 'guided: stop after this many model-steps (all members together)' },
+    { name: 'budget-models', type: 'int', value: 'N', help: 'guided: stop after this many finished models' },
+    { name: 'budget-cpu-seconds', type: 'number', value: 'S', help: 'guided: stop after this much CPU time (resumes included)' },
+    { name: 'log-signals', type: 'boolean', help: 'guided: log every signal of every member every round (the signal study; slower)' },
   ],
   details: [
     'Every model is trained with the same hyper-parameters from its own seeds, then evaluated on every split;',
@@ -81,6 +101,7 @@ export const searchCommand: Command = {
     '  complens search --seeds 0..9999 --workers auto --regime both',
     '  complens search --seeds 0..49999 --queue redis://10.0.0.5:6379   # then: complens worker --queue redis://10.0.0.5:6379',
     '  complens search --summary runs/search-lookup-sample1-gru',
+    '  complens search --strategy guided --seeds 0..99999 --budget-steps 20000000   # guided (docs/guided-search.md)',
   ].join('\n'),
   async run(args: ParsedArgs): Promise<number> {
     const f = args.flags;
@@ -102,8 +123,20 @@ export const searchCommand: Command = {
     const workers = resolveWorkerCount(f.workers as string);
     if (queue && workers !== 1) throw new UsageError('search: --workers does not apply with --queue (start workers with: complens worker --queue URL --workers N)');
     const membersPerCall = f['members-per-call'] === undefined ? undefined : int(f, 'members-per-call', 1, 4096);
+    const guided = f.strategy === 'guided';
+    if (guided) {
+      if (queue) throw new UsageError('search: --strategy guided runs in one process (no --queue)');
+      if (workers !== 1) throw new UsageError('search: --strategy guided runs in one thread (no --workers)');
+      if (dataSeeds) throw new UsageError('search: --strategy guided draws data orders itself (no --data-order-seeds)');
+      if (regimes.length !== 1) throw new UsageError('search: --strategy guided runs one regime at a time (not --regime both)');
+      if (trainer !== 'population') throw new UsageError('search: --strategy guided needs the population trainer (warm starts)');
+    } else {
+      const guidedOnly = ['budget-steps', 'budget-models', 'budget-cpu-seconds', 'log-signals'].filter((n) => f[n] !== undefined);
+      if (guidedOnly.length) throw new UsageError(`search: --${guidedOnly[0]} applies to --strategy guided only`);
+    }
     const splitName = path.basename(String(f.split)).replace(/[^A-Za-z0-9._+-]/g, '_');
-    const out = typeof f.out === 'string' ? f.out : path.join('runs', `search-${f.task}-${splitName}-${f.model}`);
+    const out = typeof f.out === 'string' ? f.out : path.join('runs', `${guided ? 'guided' : 'search'}-${f.task}-${splitName}-${f.model}`);
+    if (!guided && fs.existsSync(path.join(out, 'guided.json'))) throw new UsageError(`search: ${out} holds a guided search; pass --strategy guided (with its flags) to continue it`);
     const config = buildSearchConfig({
       split: String(f.split),
       encoding: f.encoding as 'final' | 'intermediates',
@@ -123,6 +156,36 @@ export const searchCommand: Command = {
       retention: { best: int(f, 'keep-best', 0, 100000), worst: int(f, 'keep-worst', 0, 100000), random: int(f, 'keep-random', 0, 100000), sampleSeed: int(f, 'sample-seed', 0, 2 ** 32 - 1) },
       codeSeed: int(f, 'code-seed', 0, 2 ** 32 - 1),
     });
+    if (guided) {
+      const selectOn = String(f['select-on']).split('+').map((x) => x.trim()) as SignalName[];
+      const bad = selectOn.find((x) => !SIGNAL_NAMES.includes(x));
+      if (bad !== undefined) throw new UsageError(`search: --select-on: unknown signal ${JSON.stringify(bad)} (known: ${SIGNAL_NAMES.join(', ')})`);
+      const settings: GuidedSettings = {
+        policy: {
+          strategy: f['guided-strategy'] as GuidedStrategy,
+          warmup: int(f, 'warmup', 1),
+          eta: num(f, 'eta', 1, 1000, true),
+          interval: int(f, 'pbt-interval', 1),
+          quantile: num(f, 'pbt-quantile', 0, 0.5, true),
+        },
+        population: int(f, 'population', 2, 4096),
+        roundSteps: int(f, 'round-steps', 1),
+        selectOn,
+        valCompositions: int(f, 'val-compositions', 0, 1000),
+        valSeed: int(f, 'val-seed', 0, 2 ** 32 - 1),
+        searchSeed: int(f, 'search-seed', 0, 2 ** 32 - 1),
+        logAllSignals: Boolean(f['log-signals']),
+      };
+      const budget = {
+        modelSteps: f['budget-steps'] === undefined ? undefined : int(f, 'budget-steps', 1),
+        models: f['budget-models'] === undefined ? undefined : int(f, 'budget-models', 1),
+        cpuSeconds: f['budget-cpu-seconds'] === undefined ? undefined : num(f, 'budget-cpu-seconds', 0, Number.MAX_SAFE_INTEGER, true),
+      };
+      const result = await runGuidedSearch({ out, config, regime: regimes[0], seeds, settings, budget, quiet });
+      if (result.summary) process.stdout.write(formatSummaryMarkdown(result.summary) + '\n');
+      process.stdout.write(`guided: ${result.rounds} rounds, ${result.recorded} models, ${(result.totals.modelSteps / 1e6).toFixed(2)}M model-steps, ${result.totals.cpuSeconds.toFixed(0)} CPU s; ${path.join(out, 'guided', 'summary.json')}\n`);
+      return 0;
+    }
     const result = await runSearch({
       out,
       config,

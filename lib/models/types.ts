@@ -25,6 +25,19 @@ export interface ForwardOptions {
   /** Weights to use instead of the model's variables (same names and shapes). Missing names fall back to the variables. */
   params?: Params;
   hooks?: HookRuntime;
+  /**
+   * Training-time dropout (inverted: kept values are scaled by 1/(1 − rate)). The masks are a pure function of
+   * `seed`, so a training step is reproducible. Teacher mode only; models without dropout sites (the RNN) ignore it.
+   * Evaluation and generation never pass it.
+   */
+  dropout?: DropoutOptions;
+}
+
+export interface DropoutOptions {
+  /** Probability of zeroing an element, in [0, 1). 0 is exactly no dropout. */
+  rate: number;
+  /** Seed of the masks (the trainer derives one per step from the data seed). */
+  seed: number;
 }
 
 export interface ParamSpec {

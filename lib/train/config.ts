@@ -36,6 +36,12 @@ export interface SequenceTrainConfig {
   auxTarget: 'readout' | 'codes';
   /** Clip gradients to this global norm; 0 disables clipping. */
   gradClip: number;
+  /**
+   * Training-time dropout rate (minGPT's 0.1 for Xu et al.'s arithmetic models), given to `forward` as
+   * `ForwardOptions.dropout` with a per-step seed derived from dataSeed, so runs stay deterministic. Models without
+   * dropout sites (the RNN) ignore it; 0 disables it.
+   */
+  dropout: number;
 }
 
 export const TRAIN_DEFAULTS: SequenceTrainConfig = {
@@ -54,6 +60,7 @@ export const TRAIN_DEFAULTS: SequenceTrainConfig = {
   auxWeight: 0,
   auxTarget: 'readout',
   gradClip: 0,
+  dropout: 0,
 };
 
 export function validateTrainConfig(json: unknown, field = 'training'): SequenceTrainConfig {
@@ -74,5 +81,6 @@ export function validateTrainConfig(json: unknown, field = 'training'): Sequence
     auxWeight: requireNumber(o.auxWeight, `${field}.auxWeight`, 0, 1000),
     auxTarget: requireOneOf(o.auxTarget, `${field}.auxTarget`, ['readout', 'codes'] as const),
     gradClip: requireNumber(o.gradClip, `${field}.gradClip`, 0, 1e6),
+    dropout: requireNumber(o.dropout, `${field}.dropout`, 0, 0.95),
   };
 }

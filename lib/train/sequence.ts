@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { bucketize, epochBatches, makeBatch } from '../data/batches';
 import { HookRuntime } from '../hooks';
 import { initParams } from '../models/init';
-import { SequenceBatch, SequenceModel } from '../models/types';
+import { DropoutOptions, SequenceBatch, SequenceModel } from '../models/types';
 import { EncodedExample, SequenceTask } from '../tasks/types';
 import { ComplensError } from '../util/errors';
 import { Rng } from '../util/random';
@@ -98,8 +98,9 @@ export async function trainSequenceModel(
     const lossValue = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
         let total = tf.scalar(0);
-        for (const indices of groups) {
-          const loss = batchLoss(model, makeBatch(train, indices), indices.map((i) => train[i]), config.auxWeight, aux);
+        for (const [g, indices] of groups.entries()) {
+          const dropout = config.dropout > 0 ? { rate: config.dropout, seed: dropoutSeed(config.dataSeed, step, g) } : undefined;
+          const loss = batchLoss(model, makeBatch(train, indices), indices.map((i) => train[i]), config.auxWeight, aux, dropout);
           total = total.add(loss.mul(indices.length / rows));
         }
         return total as tf.Scalar;
@@ -140,10 +141,22 @@ export async function trainSequenceModel(
   return { steps: step, stoppedBecause, trainExactMatch, history, wallSeconds, msPerStep: step > startStep ? (wallSeconds * 1000) / (step - startStep) : 0 };
 }
 
-function batchLoss(model: SequenceModel, batch: SequenceBatch, examples: readonly EncodedExample[], auxWeight: number, aux?: Record<string, tf.Variable>): tf.Scalar {
-  if (!aux) return answerLoss(model.forward(batch), batch.tokens, batch.promptLength, batch.length);
+/** The dropout-mask seed of one step (and length bucket): a pure function of the data seed, so a resumed run replays it. */
+export function dropoutSeed(dataSeed: number, step: number, group = 0): number {
+  return Math.floor(Rng.derive(dataSeed, `dropout:${step}:${group}`).next() * 2 ** 32);
+}
+
+function batchLoss(
+  model: SequenceModel,
+  batch: SequenceBatch,
+  examples: readonly EncodedExample[],
+  auxWeight: number,
+  aux?: Record<string, tf.Variable>,
+  dropout?: DropoutOptions,
+): tf.Scalar {
+  if (!aux) return answerLoss(model.forward(batch, dropout ? { dropout } : {}), batch.tokens, batch.promptLength, batch.length);
   const rt = new HookRuntime({}, new Set([model.stateHook]));
-  const logits = model.forward(batch, { hooks: rt });
+  const logits = model.forward(batch, { hooks: rt, ...(dropout ? { dropout } : {}) });
   const hidden = rt.cached[model.stateHook] as tf.Tensor3D;
   const stateLoss = aux['aux.codes'] ? auxCodeLoss(hidden, examples, aux['aux.codes']) : auxStateLoss(hidden, examples, aux);
   const loss = answerLoss(logits, batch.tokens, batch.promptLength, batch.length).add(stateLoss.mul(auxWeight)) as tf.Scalar;

@@ -25,9 +25,14 @@ export interface AttentionWeights {
   b_O: tf.Tensor;
 }
 
+/** Training-time dropout at a named site (identity when not training). */
+export type DropFn = <T extends tf.Tensor>(x: T, site: string) => T;
+
 /**
  * x: the normalised stream [B·T, d_model]; mask: additive [T, T]. Returns the attention output [B·T, d_model].
- * `prefix` is `blocks.{l}.`; `position` is passed to hooks (the decoded position in greedy mode).
+ * `prefix` is `blocks.{l}.`; `position` is passed to hooks (the decoded position in greedy mode). `drop`, when
+ * training with dropout, is applied to the attention pattern after `hook_pattern` (minGPT's attn_dropout), so the
+ * hook sees the softmax and `hook_z` the dropped pattern times the values.
  */
 export function attention(
   x: tf.Tensor2D,
@@ -38,6 +43,7 @@ export function attention(
   rt: HookRuntime,
   prefix: string,
   position?: number,
+  drop?: DropFn,
 ): tf.Tensor2D {
   const { B, T } = dims;
   const H = config.nHeads;
@@ -52,6 +58,7 @@ export function attention(
   const raw = tf.mul(tf.matMul(heads(q), heads(k), false, true), 1 / Math.sqrt(dH));
   const scores = rt.point(`${prefix}attn.hook_attn_scores`, tf.add(raw, mask) as tf.Tensor4D, position);
   const pattern = rt.point(`${prefix}attn.hook_pattern`, tf.softmax(scores, -1), position);
-  const z = rt.point(`${prefix}attn.hook_z`, tf.transpose(tf.matMul(pattern, heads(v)), [0, 2, 1, 3]) as tf.Tensor4D, position);
+  const mixing = drop ? drop(pattern, `${prefix}attn.pattern`) : pattern;
+  const z = rt.point(`${prefix}attn.hook_z`, tf.transpose(tf.matMul(mixing, heads(v)), [0, 2, 1, 3]) as tf.Tensor4D, position);
   return linear(tf.reshape(z, [B * T, H * dH]), tf.reshape(w.W_O, [H * dH, config.dModel]), w.b_O);
 }

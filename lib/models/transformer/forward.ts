@@ -4,9 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { HookRuntime } from '../../hooks';
-import { attention } from './attention';
+import { DropoutOptions } from '../types';
+import { attention, DropFn } from './attention';
 import { TransformerConfig } from './config';
-import { causalMask, gelu, layerNorm, linear, oneHotRows } from './layers';
+import { causalMask, dropout, gelu, layerNorm, linear, oneHotRows } from './layers';
 
 export interface PassInput {
   /** Row-major [B, T] token ids: the model's input positions (prompt ++ target[0..-2]). */
@@ -17,6 +18,11 @@ export interface PassInput {
   answerStart: number;
   /** Given to hooks as ctx.position: the position being decoded in greedy mode; undefined in teacher mode. */
   position?: number;
+  /**
+   * Training-time dropout (minGPT's sites): on the embedding sum, the attention pattern, and the attention and MLP
+   * outputs before they are added to the residual stream. Absent or rate 0: no dropout, bit for bit.
+   */
+  dropout?: DropoutOptions;
 }
 
 export type WeightOf = (name: string) => tf.Tensor;
@@ -30,12 +36,16 @@ export function transformerPass(config: TransformerConfig, w: WeightOf, input: P
   // Hooks see [B, T, ...]; the stream itself stays 2-D for the matmuls.
   const at = (name: string, x: tf.Tensor2D, width = D): tf.Tensor2D =>
     tf.reshape(rt.point(name, tf.reshape(x, [B, T, width]), position), [N, width]);
+  const rate = input.dropout?.rate ?? 0;
+  const seed = input.dropout?.seed ?? 0;
+  const drop: DropFn | undefined = rate > 0 ? (x, site) => dropout(x, rate, seed, site) : undefined;
+  const maybeDrop = (x: tf.Tensor2D, site: string): tf.Tensor2D => (drop ? drop(x, site) : x);
 
   const embed = at('hook_embed', tf.matMul(oneHotRows(input.tokens, config.vocabSize), w('embed.W_E') as tf.Tensor2D));
   const posRows = tf.slice(w('pos_embed.W_pos'), [0, 0], [T, D]);
   // Broadcast by adding to zeros, not broadcastTo: its gradient (Tile's) is one Slice per batch row.
   const pos = at('hook_pos_embed', tf.reshape(tf.add(tf.zeros([B, T, D]), posRows), [N, D]));
-  let resid: tf.Tensor2D = tf.add(embed, pos);
+  let resid: tf.Tensor2D = maybeDrop(tf.add(embed, pos), 'embed');
   const mask = causalMask(T);
 
   for (let l = 0; l < config.nLayers; l++) {
@@ -52,12 +62,13 @@ export function transformerPass(config: TransformerConfig, w: WeightOf, input: P
       W_O: w(`${p}attn.W_O`),
       b_O: w(`${p}attn.b_O`),
     };
-    const attnOut = at(`${p}hook_attn_out`, attention(x1, attnWeights, { B, T }, mask, config, rt, p, position));
+    // Residual dropout sits before the hook, so resid_mid = resid_pre + attn_out holds while training too.
+    const attnOut = at(`${p}hook_attn_out`, maybeDrop(attention(x1, attnWeights, { B, T }, mask, config, rt, p, position, drop), `${p}attn_out`));
     resid = at(`${p}hook_resid_mid`, tf.add(resid, attnOut));
     const x2 = at(`${p}ln2.hook_normalized`, layerNorm(resid, w(`${p}ln2.w`), w(`${p}ln2.b`), eps));
     const pre = at(`${p}mlp.hook_pre`, linear(x2, w(`${p}mlp.W_in`), w(`${p}mlp.b_in`)), config.dMlp);
     const post = at(`${p}mlp.hook_post`, gelu(pre) as tf.Tensor2D, config.dMlp);
-    const mlpOut = at(`${p}hook_mlp_out`, linear(post, w(`${p}mlp.W_out`), w(`${p}mlp.b_out`)));
+    const mlpOut = at(`${p}hook_mlp_out`, maybeDrop(linear(post, w(`${p}mlp.W_out`), w(`${p}mlp.b_out`)), `${p}mlp_out`));
     resid = at(`${p}hook_resid_post`, tf.add(resid, mlpOut));
   }
 

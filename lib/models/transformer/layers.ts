@@ -4,6 +4,7 @@
  * [B, T, d_model] only where a hook looks at it (a reshape is free).
  */
 import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../util/random';
 
 /** LayerNorm over the last axis with the biased variance, as torch.nn.LayerNorm. */
 export function layerNorm(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor2D {
@@ -54,4 +55,31 @@ export function causalMask(T: number): tf.Tensor2D {
   const data = new Float32Array(T * T);
   for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) data[i * T + j] = -1e9;
   return tf.tensor2d(data, [T, T]);
+}
+
+/**
+ * Inverted dropout with a seeded mask: each element is kept with probability 1 − rate and then scaled by
+ * 1/(1 − rate), as torch.nn.Dropout in training mode. The mask depends only on (seed, site, shape), never on the
+ * backend or on tfjs's global RNG: `Rng.derive(seed, site)` seeds a mulberry32 stream (the generator of
+ * lib/util/random, inlined here because a training step draws ~10^5–10^6 of them) read in row-major order.
+ */
+export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number, site: string): T {
+  if (rate <= 0) return x;
+  if (!(rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${rate}`);
+  return tf.mul(x, tf.tensor(dropoutMask(x.size, rate, seed, site), x.shape)) as T;
+}
+
+/** The mask values: 0 (dropped) or 1/(1 − rate) (kept); an element is dropped when its 32-bit draw is below rate·2^32. */
+export function dropoutMask(size: number, rate: number, seed: number, site: string): Float32Array {
+  const mask = new Float32Array(size);
+  const scale = 1 / (1 - rate);
+  const threshold = Math.floor(rate * 4294967296);
+  let state = Math.floor(Rng.derive(seed, site).next() * 4294967296) | 0;
+  for (let i = 0; i < size; i++) {
+    let t = (state = (state + 0x6d2b79f5) | 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    if ((t ^ (t >>> 14)) >>> 0 >= threshold) mask[i] = scale;
+  }
+  return mask;
 }

@@ -1,13 +1,14 @@
 /**
  * The minGPT-style decoder-only transformer as a SequenceModel. It reads the single stream prompt ++ target[0..-2]
- * under a causal mask and returns logits at the answer positions. No dropout: forward passes are deterministic
- * (minGPT trains with dropout 0.1; the trainer would have to add it).
+ * under a causal mask and returns logits at the answer positions. Dropout (minGPT's sites) applies only when
+ * `forward` is given `options.dropout` in teacher mode, i.e. in training; its masks are seeded, so a training run
+ * stays deterministic. Evaluation, generation and the hook APIs never drop.
  */
 import * as tf from '@tensorflow/tfjs';
 import { CacheResult, HookMap, HookRuntime, NO_HOOKS, runHooked } from '../../hooks';
 import { ComplensError } from '../../util/errors';
 import { initParams, weight } from '../init';
-import { DecodeMode, ForwardOptions, ParamSpec, Params, SequenceBatch, SequenceModel } from '../types';
+import { DecodeMode, DropoutOptions, ForwardOptions, ParamSpec, Params, SequenceBatch, SequenceModel } from '../types';
 import { TransformerConfig, validateTransformerConfig } from './config';
 import { transformerPass } from './forward';
 import { TransformerHookName, transformerHookPoints } from './hook-names';
@@ -43,8 +44,15 @@ export class TransformerModel implements SequenceModel<TransformerConfig, Transf
    */
   forward(batch: SequenceBatch, options: ForwardOptions = {}): tf.Tensor3D {
     const rt = options.hooks ?? NO_HOOKS;
+    const mode = options.mode ?? 'teacher';
+    const dropout = options.dropout && options.dropout.rate > 0 ? options.dropout : undefined;
+    if (dropout) {
+      if (!(dropout.rate < 1)) throw new ComplensError(`forward: dropout.rate must be in [0, 1), got ${dropout.rate}`);
+      if (!Number.isFinite(dropout.seed)) throw new ComplensError(`forward: dropout.seed must be a finite number, got ${dropout.seed}`);
+      if (mode !== 'teacher') throw new ComplensError("forward: dropout is a training option and needs mode 'teacher' (greedy decoding never drops)");
+    }
     return tf.tidy(() => {
-      const out = this.run(batch, options.mode ?? 'teacher', options.params, rt);
+      const out = this.run(batch, mode, options.params, rt, dropout);
       if (rt !== NO_HOOKS) rt.seal(this.stepwiseHooks);
       return out;
     });
@@ -82,14 +90,14 @@ export class TransformerModel implements SequenceModel<TransformerConfig, Transf
   }
 
   /** Callers own the tidy scope. */
-  private run(batch: SequenceBatch, mode: DecodeMode, override: Params | undefined, rt: HookRuntime): tf.Tensor3D {
+  private run(batch: SequenceBatch, mode: DecodeMode, override: Params | undefined, rt: HookRuntime, dropout?: DropoutOptions): tf.Tensor3D {
     this.check(batch);
     const w = (name: string) => weight(this.params, override, name);
     const { batchSize: B, length, promptLength } = batch;
     const T = length - 1; // the last target token is never read
     const tokens = inputTokens(batch);
     const pass = (position?: number) => transformerPass(this.config, w, { tokens, B, T, answerStart: promptLength - 1, position }, rt);
-    if (mode === 'teacher') return pass();
+    if (mode === 'teacher') return dropout ? transformerPass(this.config, w, { tokens, B, T, answerStart: promptLength - 1, dropout }, rt) : pass();
 
     // Greedy: one full-length pass per answer token. Positions not yet decoded hold 0; under the causal mask they
     // cannot affect the position being decoded. Hooks act on every pass (so a patch steers the decoded tokens);

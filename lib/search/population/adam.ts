@@ -13,12 +13,23 @@ export interface AdamHyper {
   epsilon: number;
 }
 
+/** The optimizer's scalar state besides the moments: tfjs's accumulated β powers (β^(t+1) after t steps, in f32). */
+export interface AdamPowers {
+  accBeta1: number;
+  accBeta2: number;
+}
+
 export class AdamState {
   private accBeta1: number;
   private accBeta2: number;
-  constructor(private readonly hp: AdamHyper) {
-    this.accBeta1 = Math.fround(hp.beta1);
-    this.accBeta2 = Math.fround(hp.beta2);
+  /** Fresh (step 0), or continuing from saved powers (a warm start). */
+  constructor(private readonly hp: AdamHyper, powers?: AdamPowers) {
+    this.accBeta1 = powers ? powers.accBeta1 : Math.fround(hp.beta1);
+    this.accBeta2 = powers ? powers.accBeta2 : Math.fround(hp.beta2);
+  }
+
+  powers(): AdamPowers {
+    return { accBeta1: this.accBeta1, accBeta2: this.accBeta2 };
   }
 
   /** Updates params (and the m, v moments) from grads; all blocks hold `count` floats (a multiple of 4). */

@@ -162,6 +162,23 @@ export class GruMember {
     return Object.fromEntries(this.specs.map((s) => [s.name, this.slice(this.params, s.name)]));
   }
 
+  /** Sets the Adam moments (RnnModel names; warm starts). Call after `load`, which zeroes them. */
+  loadMoments(m: Record<string, Float32Array>, v: Record<string, Float32Array>): void {
+    const f = this.heap.f32();
+    for (const s of this.specs) {
+      f.set(m[s.name], (this.m >> 2) + this.offsets[s.name]);
+      f.set(v[s.name], (this.v >> 2) + this.offsets[s.name]);
+    }
+  }
+
+  /** Copies of the Adam moments under the RnnModel param names. */
+  readMoments(): { m: Record<string, Float32Array>; v: Record<string, Float32Array> } {
+    return {
+      m: Object.fromEntries(this.specs.map((s) => [s.name, this.slice(this.m, s.name)])),
+      v: Object.fromEntries(this.specs.map((s) => [s.name, this.slice(this.v, s.name)])),
+    };
+  }
+
   /** Copies of the gradients of the last `lossAndGrads`. */
   readGrads(): Record<string, Float32Array> {
     return Object.fromEntries(this.specs.map((s) => [s.name, this.slice(this.grads, s.name)]));

@@ -16,7 +16,7 @@ import { rnnParamSpecs, RnnConfig } from '../../models/rnn';
 import { EncodedExample, SequenceTask } from '../../tasks/types';
 import { ComplensError } from '../../util/errors';
 import { Rng } from '../../util/random';
-import { AdamState } from './adam';
+import { AdamPowers, AdamState } from './adam';
 import { timeMajorBatch } from './batches';
 import { GruMember, GruWorkspace, TimeMajorBatch } from './gru';
 import { simdKernels } from './simd';
@@ -24,6 +24,23 @@ import { simdKernels } from './simd';
 export interface PopulationMember {
   initSeed: number;
   dataSeed: number;
+  /**
+   * Warm start: continue from this state instead of `initialWeights(config, initSeed)` at step 0. The minibatch
+   * order is a pure function of (dataSeed, step), so pausing a member at step s and resuming it from its returned
+   * `state` (same dataSeed) reproduces the uninterrupted run bit for bit; a different dataSeed continues the same
+   * model on another data order (a branch).
+   */
+  start?: MemberState;
+  /** Pause this member once it has run this many steps in total (warm-start steps included); default maxSteps. */
+  stopAtStep?: number;
+}
+
+/** Everything that continues a member's training: weights, Adam moments and powers, and its step count. */
+export interface MemberState {
+  weights: Record<string, Float32Array>;
+  /** Adam's first and second moments under the RnnModel param names (absent: zero moments, fresh powers). */
+  adam?: { m: Record<string, Float32Array>; v: Record<string, Float32Array> } & AdamPowers;
+  step: number;
 }
 
 export interface PopulationConfig {
@@ -38,6 +55,8 @@ export interface PopulationConfig {
   stopAtTrainAccuracy: number;
   /** Members in flight at once (default 32; any value gives the same results). */
   populationSize?: number;
+  /** Return each member's Adam state in `MemberResult.state` (for warm starts; default false). */
+  returnState?: boolean;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -58,12 +77,17 @@ export interface MemberResult {
   /** Trained weights under the RnnModel param names: assign them to `new RnnModel(config, seed)`. */
   weights: Record<string, Float32Array>;
   steps: number;
-  /** 'diverged': the loss became non-finite (the reference trainer throws there instead). */
+  /**
+   * 'diverged': the loss became non-finite (the reference trainer throws there instead). 'maxSteps' also when the
+   * member paused at its `stopAtStep` (then `steps < maxSteps`).
+   */
   stoppedBecause: 'accuracy' | 'maxSteps' | 'diverged';
   trainExactMatch: number;
   history: MemberPoint[];
   /** Seconds from this member's first step to its last, while sharing the thread with the population. */
   wallSeconds: number;
+  /** With `returnState`: the state to warm-start from (`steps` = state.step). */
+  state?: MemberState;
 }
 
 export interface PopulationProgress {
@@ -99,6 +123,7 @@ export function initialWeights(modelConfig: RnnConfig, seed: number): Record<str
 
 interface Slot {
   index: number;
+  stopAt: number;
   member: GruMember;
   adam: AdamState;
   step: number;
@@ -143,8 +168,12 @@ export async function trainPopulation(
   const start = (member: GruMember): Slot | undefined => {
     if (next >= members.length) return undefined;
     const index = next++;
-    member.load(initialWeights(modelConfig, members[index].initSeed));
-    return { index, member, adam: new AdamState(hyper), step: 0, epochOrder: [], epochOfOrder: -1, lossSum: 0, lossCount: 0, history: [], trainExactMatch: 0, started: Date.now() };
+    const { start: warm, stopAtStep } = members[index];
+    member.load(warm ? warm.weights : initialWeights(modelConfig, members[index].initSeed));
+    if (warm?.adam) member.loadMoments(warm.adam.m, warm.adam.v);
+    const adam = new AdamState(hyper, warm?.adam);
+    const stopAt = Math.min(config.maxSteps, stopAtStep ?? config.maxSteps);
+    return { index, stopAt, member, adam, step: warm?.step ?? 0, epochOrder: [], epochOfOrder: -1, lossSum: 0, lossCount: 0, history: [], trainExactMatch: 0, started: Date.now() };
   };
   const finish = (slot: Slot, stoppedBecause: MemberResult['stoppedBecause']) => {
     const { index } = slot;
@@ -152,6 +181,9 @@ export async function trainPopulation(
       index, initSeed: members[index].initSeed, dataSeed: members[index].dataSeed, weights: slot.member.read(), steps: slot.step,
       stoppedBecause, trainExactMatch: slot.trainExactMatch, history: slot.history, wallSeconds: (Date.now() - slot.started) / 1000,
     };
+    if (config.returnState) {
+      result.state = { weights: result.weights, adam: { ...slot.member.readMoments(), ...slot.adam.powers() }, step: slot.step };
+    }
     results[index] = result;
     done++;
     callbacks.onMemberDone?.(result);
@@ -162,8 +194,14 @@ export async function trainPopulation(
     while (slots.length > 0) {
       const running: Slot[] = [];
       for (const slot of slots) {
-        const outcome = stepMember(slot, train, config, batchesPerEpoch, members[slot.index].dataSeed, evalChunks);
-        totalSteps++;
+        let outcome: ReturnType<typeof stepMember>;
+        if (slot.step >= slot.stopAt) {
+          // A warm start at or beyond its pause step (or maxSteps) returns at once, untrained.
+          outcome = 'maxSteps';
+        } else {
+          outcome = stepMember(slot, train, config, batchesPerEpoch, members[slot.index].dataSeed, evalChunks);
+          totalSteps++;
+        }
         if (outcome === 'running') {
           running.push(slot);
         } else {
@@ -211,14 +249,16 @@ function stepMember(
   slot.lossSum += loss;
   slot.lossCount++;
   slot.step++;
-  if (slot.step % config.evalEvery === 0 || slot.step === config.maxSteps) {
+  // Also at a pause (stopAtStep), so a paused member reports a current train exact match; pauses at multiples of
+  // evalEvery leave the history exactly as in an uninterrupted run.
+  if (slot.step % config.evalEvery === 0 || slot.step === slot.stopAt) {
     slot.trainExactMatch = exactMatch(m, evalChunks);
     slot.history.push({ step: slot.step, loss: slot.lossSum / slot.lossCount, trainExactMatch: slot.trainExactMatch });
     slot.lossSum = 0;
     slot.lossCount = 0;
     if (slot.trainExactMatch >= config.stopAtTrainAccuracy) return 'accuracy';
   }
-  return slot.step >= config.maxSteps ? 'maxSteps' : 'running';
+  return slot.step >= slot.stopAt ? 'maxSteps' : 'running';
 }
 
 interface EvalChunk {
