@@ -31,7 +31,8 @@ const SEQUENCE_FLAGS: FlagSpec[] = [
     { name: 'batch', type: 'int', help: 'minibatch size, 0 = full batch (default: 32; arithmetic 64)' },
     { name: 'max-steps', type: 'int', help: 'step cap (default: 6000; arithmetic 10000)' },
     { name: 'eval-every', type: 'int', help: 'steps between train-accuracy checks (default: 100; arithmetic 250)' },
-    { name: 'stop-at', type: 'number', help: 'stop at this train exact match; >1 never stops early (default: 1; arithmetic 0.995)' },
+    { name: 'stop-at', type: 'number', help: 'stop at this train exact match; >1 never stops early (default: 1; arithmetic 2 = run all steps)' },
+    { name: 'dropout', type: 'number', help: 'transformer dropout during training, minGPT sites (default: 0; arithmetic 0.1)' },
     { name: 'aux-weight', type: 'number', help: 'weight of auxiliary automaton-state supervision, Liška et al. Exp. 1 (default: 0 = off)' },
     { name: 'aux-target', type: 'string', choices: ['readout', 'codes'], help: 'auxiliary supervision: linear readout of the state, or fixed codes per state (default: readout)' },
     { name: 'optimizer', type: 'string', choices: ['adam', 'adamw'], help: 'optimizer (default: adam; arithmetic adamw)' },
@@ -45,7 +46,7 @@ const SEQUENCE_FLAGS: FlagSpec[] = [
 /** The paper's settings for n-digit arithmetic (Xu et al.; seeds-A §B.5), used when `--task arithmetic` is given without a config. */
 const ARITHMETIC_TRAINING: Partial<SequenceTrainConfig> = {
   optimizer: 'adamw', learningRate: 5e-4, beta1: 0.9, beta2: 0.95, weightDecay: 0.1, batchSize: 64, gradClip: 1,
-  maxSteps: 10000, evalEvery: 250, evalSampleSize: 512, stopAtTrainAccuracy: 0.995,
+  maxSteps: 10000, evalEvery: 250, evalSampleSize: 512, stopAtTrainAccuracy: 2, dropout: 0.1,
 };
 
 export const trainCommand: Command = {
@@ -131,6 +132,7 @@ function jobFromArgs(args: ParsedArgs): TrainJob {
     ['auxTarget', f['aux-target']],
     ['optimizer', f.optimizer],
     ['weightDecay', f['weight-decay']],
+    ['dropout', f.dropout],
     ['dataSeed', f['data-seed'] ?? (file.training?.dataSeed === undefined ? seed : undefined)],
   ]);
   const dataName = arithmetic ? String(task.op ?? 'add') : task.splitSeed !== undefined ? `gen${task.splitSeed}` : path.basename(String(task.sample ?? 'sample1'));
