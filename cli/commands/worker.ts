@@ -17,7 +17,7 @@ export const workerCommand: Command = {
     { name: 'queue', type: 'string', value: 'URL', help: 'the Redis the search enqueued on, e.g. redis://10.0.0.5:6379 (required)' },
     { name: 'workers', type: 'string', value: 'auto|N', default: '1', help: 'training threads in this process' },
     { name: 'lock-seconds', type: 'number', default: 30, help: 'job lock duration: a killed worker\'s job is handed to another worker after about this long' },
-    { name: 'idle-exit', type: 'number', value: 'SECONDS', default: 0, help: 'exit after this many seconds without work (0 = run until stopped)' },
+    { name: 'idle-exit', type: 'number', value: 'SECONDS', default: 0, help: 'exit after this many seconds without work once the queue has no waiting, delayed or active job (0 = run until stopped)' },
   ],
   details: [
     'Each job is one model of a search (its settings are read from Redis). Ctrl-C (or SIGTERM) stops after the jobs',

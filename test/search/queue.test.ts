@@ -101,13 +101,14 @@ if (!hasRedis) {
     }
   });
 
-  // SKIPPED (2026-11-24): this test passed in CI before the population trainer became the default search trainer,
-  // and now hangs in `await coordinator.done` (240 s timeout) after worker A is SIGKILLed; a manual
-  // coordinator + worker run without the kill records every job. Tracked in issue #5's note.
-  test.skip('coordinator restart, worker SIGKILLed mid-job: every model is trained and recorded exactly once', async () => {
+  // Worker A takes every job at once (the population trainer batches up to 32 members), so worker B must not leave
+  // on --idle-exit while the killed worker's jobs are still "active": they only come back once their lock expires.
+  test('coordinator restart, worker SIGKILLed mid-job: every model is trained and recorded exactly once', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'complens-queue-'));
     const seeds = 4;
-    const args = ['--queue', url, '--seeds', `0..${seeds - 1}`, '--hidden', '8', '--embed', '4', '--max-steps', '600', '--eval-every', '100',
+    // --stop-at 2 never stops early, so every job trains 30,000 steps (several seconds even for the population
+    // trainer): the kill below lands while worker A is training.
+    const args = ['--queue', url, '--seeds', `0..${seeds - 1}`, '--hidden', '8', '--embed', '4', '--max-steps', '30000', '--stop-at', '2', '--eval-every', '1000',
       '--baseline-seeds', '0', '--keep-best', '1', '--keep-worst', '0', '--keep-random', '1', '--out', out];
 
     // Coordinator 1 enqueues, then dies; coordinator 2 enqueues the same jobs again: still one job per model.
@@ -133,7 +134,11 @@ if (!hasRedis) {
 
     // Worker B finishes everything, the killed job included once its lock expires.
     const b = start('cli/commands/worker.ts', ['--queue', url, '--lock-seconds', '2', '--idle-exit', '3']);
-    const result = await coordinator.done;
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`coordinator still waiting; worker B said:\n${b.stderr()}\ncoordinator said:\n${coordinator.stderr()}`)), 200_000);
+    });
+    const result = await Promise.race([coordinator.done, stuck]).finally(() => clearTimeout(timer));
     expect(result.stderr).not.toMatch(/error|warning/i);
     expect(result.stderr).toMatch(/^complens search [0-9a-f]{12} · backend /m);
     expect(result.code).toBe(0);

@@ -25,7 +25,11 @@ export interface QueueWorkerOptions {
   threads?: number;
   /** BullMQ lock duration; a killed worker's job is retried after about this long (default 30). */
   lockSeconds?: number;
-  /** Exit after this many seconds without work (default: run until stopped). */
+  /**
+   * Exit after this many seconds without work while the queue holds no waiting, delayed or active job (default: run
+   * until stopped). Active jobs count because a dead worker's active jobs come back once their lock expires: a worker
+   * that left while they were still "active" would strand them.
+   */
   idleExitSeconds?: number;
   log?: (line: string) => void;
   /** Resolves the worker's stop; the CLI wires SIGINT/SIGTERM to it. */
@@ -120,7 +124,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<{ pro
   };
 
   const membersPerCall = searchTrainer(defaultTrainerName()).membersPerCall;
-  const { Worker } = require('bullmq') as typeof import('bullmq'); // loaded on first use
+  const { Queue, Worker } = require('bullmq') as typeof import('bullmq'); // loaded on first use
+  const observer = new Queue(QUEUE_NAME, { connection });
   const worker = new Worker<QueueJobData, QueueJobResult>(QUEUE_NAME, processor, {
     connection,
     concurrency: threads * membersPerCall,
@@ -146,17 +151,31 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<{ pro
     };
     if (options.idleExitSeconds && options.idleExitSeconds > 0) {
       const limit = options.idleExitSeconds * 1000;
+      let checking = false;
       idleTimer = setInterval(() => {
-        if (busy === 0 && Date.now() - lastActivity > limit) {
-          log(`${label}: idle for ${options.idleExitSeconds}s, stopping`);
-          stop();
-        }
+        if (checking || busy > 0 || Date.now() - lastActivity <= limit) return;
+        checking = true;
+        queueIsEmpty(observer)
+          .then((empty) => {
+            if (!empty) return;
+            log(`${label}: idle for ${options.idleExitSeconds}s and the queue is empty, stopping`);
+            stop();
+          })
+          .catch(() => {})
+          .finally(() => (checking = false));
       }, 250);
     }
     options.stopSignal?.then(stop);
   });
   await worker.close();
+  await observer.close();
   await pool.close();
   connection.disconnect();
   return { processed, failed: failedCount };
+}
+
+/** No job left that this or another worker could still take (stalled active jobs return to waiting). */
+async function queueIsEmpty(queue: import('bullmq').Queue): Promise<boolean> {
+  const counts = await queue.getJobCounts('waiting', 'paused', 'prioritized', 'delayed', 'active');
+  return Object.values(counts).every((n) => n === 0);
 }
