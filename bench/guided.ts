@@ -4,10 +4,13 @@
  *   study   --out DIR --seeds N [--val-compositions 4]   signal study: no selection, every signal of every member
  *                                                        logged every round; then `analyze`
  *   analyze DIR                                          which signals predict final zero-shot, and how early
- *   compare [--repeats 3] [--cpu-budget 600] [--arms brute,asha,pbt] [--threshold 0.8]
+ *   compare [--repeats 3] [--cpu-budget 600] [--arms brute,asha,pbt,none]
  *                                                        needles per CPU-hour, each arm with the same CPU budget,
  *                                                        repeats with disjoint seeds and different search seeds;
  *                                                        then the verdict of the best models of each arm
+ *           [--first-repeat K] [--out DIR] [--verdict-top 3]   (also `npm run bench -- --guided …`)
+ *   report DIR [DIR …]                                   merge the compare.json of several compare runs (e.g.
+ *                                                        repeats run in parallel processes) and report them
  *
  * Every mode writes bench/results/guided-<mode>-<timestamp>.json. Run it in the background on a shared machine
  * (nohup … &): a compare with the defaults needs 3 × |arms| × 10 CPU-minutes.
@@ -189,6 +192,7 @@ interface ArmResult {
 }
 
 const THRESHOLDS = [0.4, 0.5, 0.6, 0.8];
+const ARM_ORDER = ['brute', 'asha', 'pbt', 'none', 'asha:validationEM/v0', 'pbt:validationEM/v0'];
 
 function armResult(arm: string, repeat: number, out: string, rows: readonly SearchRow[], cpuSeconds: number, wallSeconds: number, modelSteps: number | null): ArmResult {
   const above: ArmResult['above'] = {};
@@ -218,14 +222,18 @@ async function bruteArm(config: SearchConfig, out: string, firstSeed: number, cp
   return { rows: [...readStoreFile(path.join(out, 'results.jsonl')).rows], cpuSeconds: used(), wallSeconds: (Date.now() - wall0) / 1000 };
 }
 
-/** An arm name: strategy[:signal+signal][@warmup], e.g. "asha", "pbt:valCompTok@400". */
+/**
+ * An arm name: strategy[:signal+signal][@warmup][/vN], e.g. "asha", "pbt:valCompTok@400", "asha:validationEM/v0"
+ * (vN: N training compositions held out as validation; v0 trains on the full training set, as brute force).
+ */
 export function armSettings(arm: string, repeat: number): GuidedSettings {
-  const m = /^(asha|pbt|none)(?::([A-Za-z+]+))?(?:@(\d+))?$/.exec(arm);
-  if (!m) throw new Error(`arm ${JSON.stringify(arm)}: expected brute or strategy[:signals][@warmup]`);
+  const m = /^(asha|pbt|none)(?::([A-Za-z+]+))?(?:@(\d+))?(?:\/v(\d+))?$/.exec(arm);
+  if (!m) throw new Error(`arm ${JSON.stringify(arm)}: expected brute or strategy[:signals][@warmup][/vN]`);
   const base: GuidedSettings = { ...GUIDED_DEFAULTS, searchSeed: repeat };
   return {
     ...base,
     selectOn: m[2] ? (m[2].split('+') as GuidedSettings['selectOn']) : base.selectOn,
+    valCompositions: m[4] !== undefined ? Number(m[4]) : base.valCompositions,
     policy: { ...base.policy, strategy: m[1] as GuidedSettings['policy']['strategy'], warmup: m[3] ? Number(m[3]) : base.policy.warmup },
   };
 }
@@ -247,11 +255,11 @@ async function verdicts(out: string, keys: string[]): Promise<Record<string, num
   return res;
 }
 
-async function compare(): Promise<void> {
+export async function compare(): Promise<void> {
   const repeats = Number(option('repeats', '3'));
   const firstRepeat = Number(option('first-repeat', '0'));
   const cpuBudget = Number(option('cpu-budget', '600'));
-  const arms = (option('arms', 'brute,asha,pbt') as string).split(',');
+  const arms = (option('arms', 'brute,asha,pbt,none') as string).split(',');
   const root = option('out', path.join('runs', `guided-compare-${stamp()}`)) as string;
   const verdictTop = Number(option('verdict-top', '3'));
   await initBackend('wasm');
@@ -262,7 +270,10 @@ async function compare(): Promise<void> {
   for (let rep = firstRepeat; rep < firstRepeat + repeats; rep++) {
     for (const [a, arm] of arms.entries()) {
       const out = path.join(root, `r${rep}-${arm.replace(/[^a-z0-9+@]/gi, '_')}`);
-      const firstSeed = 10_000_000 * (a + 1) + 100_000 * rep;
+      // Seed ranges depend on the arm's name, not its place in --arms, so that arms run in separate processes never
+      // share seeds.
+      const canonical = ARM_ORDER.indexOf(arm);
+      const firstSeed = 10_000_000 * ((canonical >= 0 ? canonical : ARM_ORDER.length + a) + 1) + 100_000 * rep;
       let r: ArmResult;
       if (arm === 'brute') {
         const b = await bruteArm(config, out, firstSeed, cpuBudget);

@@ -4,6 +4,9 @@
  * and a PyTorch reference of the same members (same initial weights, same minibatch schedule) run in the same
  * process tree. Writes bench/results/<timestamp>.json. Options: --quick, --models N, --population P,
  * --cell tanh (the Elman variant of the perf study), --torch-threads N, --no-torch. See docs/performance.md.
+ *
+ * `npm run bench -- --guided [--repeats 3] [--cpu-budget 600] [--arms brute,asha,pbt,none]` runs the guided-search
+ * comparison instead (needles per CPU-hour, bench/guided.ts, docs/guided-search.md; about an hour per repeat).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -28,6 +31,7 @@ function option(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--guided')) return (await import('./guided')).compare();
   const quick = process.argv.includes('--quick');
   const models = Number(option('models') ?? (quick ? 4 : 32));
   const config: PopulationConfig = {

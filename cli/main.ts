@@ -3,10 +3,9 @@
  * The complens command line. Each command lives in cli/commands/<name>.ts; this file only dispatches and turns
  * errors a user can fix (ComplensError) into one line on stderr with exit code 2, never a stack trace.
  */
-import { formatHelp, parseArgs } from './args';
 import { Command } from './command';
 import { commands } from './commands';
-import { ComplensError } from '../lib/util/errors';
+import { runCommand } from './run';
 
 function usage(): string {
   const lines = ['complens — train, inspect and judge models on compositional tasks', '', 'Usage: complens <command> [flags]', '', 'Commands:'];
@@ -26,24 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`error: unknown command ${JSON.stringify(name)}; commands: ${commands.map((c) => c.name).join(', ')}`);
     return 2;
   }
-  try {
-    const args = parseArgs(command, rest);
-    if (args.flags.help) {
-      console.log(formatHelp(command));
-      return 0;
-    }
-    return await command.run(args);
-  } catch (err) {
-    if (err instanceof ComplensError) {
-      console.error(`error: ${err.message}`);
-      return 2;
-    }
-    const e = err as Error;
-    console.error(`internal error: ${e?.message ?? String(err)}`);
-    if (process.env.COMPLENS_DEBUG) console.error(e?.stack);
-    else console.error('(set COMPLENS_DEBUG=1 for a stack trace, and please report it)');
-    return 1;
-  }
+  return runCommand(command, rest);
 }
 
 if (require.main === module) {

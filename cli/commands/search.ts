@@ -6,10 +6,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatHelp, ParsedArgs, ParsedFlags, parseArgs } from '../args';
+import { ParsedArgs, ParsedFlags } from '../args';
 import { Command } from '../command';
+import { runCommand } from '../run';
 import { LookupRegime } from '../../lib/tasks/lookup';
-import { ComplensError, UsageError } from '../../lib/util/errors';
+import { UsageError } from '../../lib/util/errors';
 import { TRAIN_DEFAULTS } from '../../lib/train/config';
 import { GUIDED_DEFAULTS, GuidedSettings, runGuidedSearch } from '../../lib/search/guided';
 import { GUIDED_STRATEGIES, GuidedStrategy } from '../../lib/search/guided/policy';
@@ -204,31 +205,6 @@ export const searchCommand: Command = {
   },
 };
 
-/**
- * Runs a command the way cli/main.ts does (flags, --help, one-line errors with exit code 2), for commands started
- * directly as scripts.
- */
-export async function runCommandStandalone(command: Command, argv: string[]): Promise<number> {
-  try {
-    const args = parseArgs(command, argv);
-    if (args.flags.help) {
-      console.log(formatHelp(command));
-      return 0;
-    }
-    return await command.run(args);
-  } catch (err) {
-    if (err instanceof ComplensError) {
-      console.error(`error: ${err.message}`);
-      return 2;
-    }
-    const e = err as Error;
-    console.error(`internal error: ${e?.message ?? String(err)}`);
-    if (process.env.COMPLENS_DEBUG) console.error(e?.stack);
-    else console.error('(set COMPLENS_DEBUG=1 for a stack trace, and please report it)');
-    return 1;
-  }
-}
-
 if (require.main === module) {
-  runCommandStandalone(searchCommand, process.argv.slice(2)).then((code) => process.exit(code));
+  runCommand(searchCommand, process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -8,7 +8,7 @@ import { initBackend, backendHeader } from '../../lib/backend';
 import { UsageError } from '../../lib/util/errors';
 import { defaultTrainerName, resolveWorkerCount, runQueueWorker, validateRedisUrl } from '../../lib/search';
 import { redactUrl } from '../../lib/search/queue/connection';
-import { runCommandStandalone } from './search';
+import { runCommand } from '../run';
 
 export const workerCommand: Command = {
   name: 'worker',
@@ -57,5 +57,5 @@ export const workerCommand: Command = {
 };
 
 if (require.main === module) {
-  runCommandStandalone(workerCommand, process.argv.slice(2)).then((code) => process.exit(code));
+  runCommand(workerCommand, process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -4,9 +4,10 @@
  * backend has no gradient kernel for gather, and for small vocabularies the matmul is faster anyway.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CacheResult, HookMap, HookRuntime, NO_HOOKS, runHooked } from '../../hooks';
+import { HookRuntime } from '../../hooks';
+import { HookedSequenceModel } from '../hooked-sequence';
 import { initParams, weight } from '../init';
-import { DecodeMode, ForwardOptions, ParamSpec, Params, SequenceBatch, SequenceModel } from '../types';
+import { DecodeMode, ParamSpec, Params, SequenceBatch } from '../types';
 import { CellState, cellStep, CellWeights } from './cells';
 import { gateCount, RnnConfig, validateRnnConfig } from './config';
 import { RnnHookName, rnnHookPoints, RnnPrefix, rnnPrefixes } from './hook-names';
@@ -36,8 +37,7 @@ export function rnnParamSpecs(config: RnnConfig): ParamSpec[] {
   return specs;
 }
 
-export class RnnModel implements SequenceModel<RnnConfig, RnnHookName> {
-  readonly kind = 'sequence' as const;
+export class RnnModel extends HookedSequenceModel<RnnConfig, RnnHookName> {
   readonly config: RnnConfig;
   readonly params: Record<string, tf.Variable>;
   readonly paramSpecs: readonly ParamSpec[];
@@ -46,6 +46,7 @@ export class RnnModel implements SequenceModel<RnnConfig, RnnHookName> {
   readonly stateHook: RnnHookName;
 
   constructor(config: RnnConfig, seed: number) {
+    super();
     this.config = validateRnnConfig(config);
     this.paramSpecs = rnnParamSpecs(this.config);
     this.params = initParams(this.paramSpecs, seed);
@@ -60,53 +61,8 @@ export class RnnModel implements SequenceModel<RnnConfig, RnnHookName> {
     return this.config.vocabSize;
   }
 
-  /**
-   * Logits at the answer positions. With `options.hooks`, activations it caches are sealed (kept past this call)
-   * and readable as `options.hooks.cached`; the caller disposes them.
-   */
-  forward(batch: SequenceBatch, options: ForwardOptions = {}): tf.Tensor3D {
-    const rt = options.hooks ?? NO_HOOKS;
-    return tf.tidy(() => {
-      const out = this.run(batch, options.mode ?? 'teacher', options.params, rt);
-      if (rt !== NO_HOOKS) rt.seal(this.stepwiseHooks);
-      return out;
-    });
-  }
-
-  runWithCache(
-    batch: SequenceBatch,
-    options: { names: readonly RnnHookName[]; hooks?: HookMap<RnnHookName>; mode?: DecodeMode; params?: Params },
-  ): CacheResult<RnnHookName> {
-    return runHooked((rt) => this.run(batch, options.mode ?? 'teacher', options.params, rt), {
-      names: options.names,
-      hooks: options.hooks,
-      known: this.hookPoints,
-      stepwise: this.stepwiseHooks,
-    });
-  }
-
-  runWithHooks(batch: SequenceBatch, hooks: HookMap<RnnHookName>, options: { mode?: DecodeMode; params?: Params } = {}): tf.Tensor3D {
-    return runHooked((rt) => this.run(batch, options.mode ?? 'teacher', options.params, rt), {
-      hooks,
-      known: this.hookPoints,
-      stepwise: this.stepwiseHooks,
-    }).output as tf.Tensor3D;
-  }
-
-  generate(batch: SequenceBatch, options: { params?: Params } = {}): Int32Array {
-    const logits = this.forward(batch, { mode: 'greedy', params: options.params });
-    const ids = tf.tidy(() => tf.argMax(logits, 2));
-    const out = ids.dataSync() as Int32Array;
-    tf.dispose([logits, ids]);
-    return Int32Array.from(out);
-  }
-
-  dispose(): void {
-    for (const v of Object.values(this.params)) v.dispose();
-  }
-
   /** The forward pass; callers wrap it in a tidy scope. */
-  private run(batch: SequenceBatch, mode: DecodeMode, override: Params | undefined, rt: HookRuntime): tf.Tensor3D {
+  protected run(batch: SequenceBatch, mode: DecodeMode, override: Params | undefined, rt: HookRuntime): tf.Tensor3D {
     checkBatch(batch, this.config.vocabSize);
     const { batchSize: B, promptLength: Tp, length } = batch;
     const inputs = length - 1; // the last target token is never read

@@ -5,17 +5,17 @@
  * stays deterministic. Evaluation, generation and the hook APIs never drop.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CacheResult, HookMap, HookRuntime, NO_HOOKS, runHooked } from '../../hooks';
+import { HookRuntime, NO_HOOKS } from '../../hooks';
 import { ComplensError } from '../../util/errors';
+import { HookedSequenceModel } from '../hooked-sequence';
 import { initParams, weight } from '../init';
-import { DecodeMode, DropoutOptions, ForwardOptions, ParamSpec, Params, SequenceBatch, SequenceModel } from '../types';
+import { DecodeMode, DropoutOptions, ForwardOptions, ParamSpec, Params, SequenceBatch } from '../types';
 import { TransformerConfig, validateTransformerConfig } from './config';
 import { transformerPass } from './forward';
 import { TransformerHookName, transformerHookPoints } from './hook-names';
 import { transformerParamSpecs } from './params';
 
-export class TransformerModel implements SequenceModel<TransformerConfig, TransformerHookName> {
-  readonly kind = 'sequence' as const;
+export class TransformerModel extends HookedSequenceModel<TransformerConfig, TransformerHookName> {
   readonly config: TransformerConfig;
   readonly params: Record<string, tf.Variable>;
   readonly paramSpecs: readonly ParamSpec[];
@@ -26,6 +26,7 @@ export class TransformerModel implements SequenceModel<TransformerConfig, Transf
   readonly stateHook: TransformerHookName;
 
   constructor(config: TransformerConfig, seed: number) {
+    super();
     this.config = validateTransformerConfig(config);
     this.paramSpecs = transformerParamSpecs(this.config);
     this.params = initParams(this.paramSpecs, seed);
@@ -37,60 +38,19 @@ export class TransformerModel implements SequenceModel<TransformerConfig, Transf
     return this.config.vocabSize;
   }
 
-  /**
-   * Logits at the answer positions [B, targetLength, V]. With `options.hooks`, the activations it caches are
-   * sealed and readable as `options.hooks.cached` (the caller disposes them); in greedy mode they come from the
-   * final pass only.
-   */
-  forward(batch: SequenceBatch, options: ForwardOptions = {}): tf.Tensor3D {
-    const rt = options.hooks ?? NO_HOOKS;
-    const mode = options.mode ?? 'teacher';
+  /** Dropout applies in training only (teacher mode); evaluation, generation and the hook APIs never drop. */
+  protected override trainingDropout(options: ForwardOptions, mode: DecodeMode): DropoutOptions | undefined {
     const dropout = options.dropout && options.dropout.rate > 0 ? options.dropout : undefined;
     if (dropout) {
       if (!(dropout.rate < 1)) throw new ComplensError(`forward: dropout.rate must be in [0, 1), got ${dropout.rate}`);
       if (!Number.isFinite(dropout.seed)) throw new ComplensError(`forward: dropout.seed must be a finite number, got ${dropout.seed}`);
       if (mode !== 'teacher') throw new ComplensError("forward: dropout is a training option and needs mode 'teacher' (greedy decoding never drops)");
     }
-    return tf.tidy(() => {
-      const out = this.run(batch, mode, options.params, rt, dropout);
-      if (rt !== NO_HOOKS) rt.seal(this.stepwiseHooks);
-      return out;
-    });
-  }
-
-  runWithCache(
-    batch: SequenceBatch,
-    options: { names: readonly TransformerHookName[]; hooks?: HookMap<TransformerHookName>; mode?: DecodeMode; params?: Params },
-  ): CacheResult<TransformerHookName> {
-    return runHooked((rt) => this.run(batch, options.mode ?? 'teacher', options.params, rt), {
-      names: options.names,
-      hooks: options.hooks,
-      known: this.hookPoints,
-      stepwise: this.stepwiseHooks,
-    });
-  }
-
-  runWithHooks(batch: SequenceBatch, hooks: HookMap<TransformerHookName>, options: { mode?: DecodeMode; params?: Params } = {}): tf.Tensor3D {
-    return runHooked((rt) => this.run(batch, options.mode ?? 'teacher', options.params, rt), {
-      hooks,
-      known: this.hookPoints,
-      stepwise: this.stepwiseHooks,
-    }).output as tf.Tensor3D;
-  }
-
-  generate(batch: SequenceBatch, options: { params?: Params } = {}): Int32Array {
-    const ids = tf.tidy(() => tf.argMax(this.run(batch, 'greedy', options.params, NO_HOOKS), 2));
-    const out = Int32Array.from(ids.dataSync());
-    ids.dispose();
-    return out;
-  }
-
-  dispose(): void {
-    for (const v of Object.values(this.params)) v.dispose();
+    return dropout;
   }
 
   /** Callers own the tidy scope. */
-  private run(batch: SequenceBatch, mode: DecodeMode, override: Params | undefined, rt: HookRuntime, dropout?: DropoutOptions): tf.Tensor3D {
+  protected run(batch: SequenceBatch, mode: DecodeMode, override: Params | undefined, rt: HookRuntime, dropout?: DropoutOptions): tf.Tensor3D {
     this.check(batch);
     const w = (name: string) => weight(this.params, override, name);
     const { batchSize: B, length, promptLength } = batch;
