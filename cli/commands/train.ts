@@ -15,6 +15,7 @@ const SEQUENCE_FLAGS: FlagSpec[] = [
     { name: 'config', type: 'string', value: 'FILE', help: 'JSON file with task, model and training sections' },
     { name: 'task', type: 'string', choices: ['lookup', 'arithmetic', 'hyperteacher', 'subroutines'], help: 'task family (default: lookup)' },
     { name: 'sample', type: 'string', value: 'NAME|DIR', help: 'public lookup-table sample (sample1..sample5) or a folder in that format (default: sample1)' },
+    { name: 'split', type: 'string', value: 'NAME|DIR', help: 'the same as --sample (the name `complens search` uses)' },
     { name: 'split-seed', type: 'int', value: 'N', help: 'generate tables and splits from this seed instead of a public sample' },
     { name: 'encoding', type: 'string', choices: ['final', 'intermediates'], help: 'lookup answer format (default: final)' },
     { name: 'regime', type: 'string', choices: ['atomic+composed', 'composed-only'], help: 'lookup training regime (default: atomic+composed)' },
@@ -88,7 +89,7 @@ export const trainCommand: Command = {
   },
 };
 
-function jobFromArgs(args: ParsedArgs): TrainJob {
+export function jobFromArgs(args: ParsedArgs): TrainJob {
   const f = args.flags;
   let file: { task?: Record<string, unknown>; model?: Record<string, unknown>; training?: Record<string, unknown> } = {};
   if (f.config) {
@@ -105,10 +106,13 @@ function jobFromArgs(args: ParsedArgs): TrainJob {
   const seed = (f.seed as number | undefined) ?? 0;
   const kind = f.task ?? file.task?.kind ?? 'lookup';
   const arithmetic = kind === 'arithmetic';
+  if (f.sample !== undefined && f.split !== undefined && f.sample !== f.split) {
+    throw new UsageError(`train: --sample ${f.sample} and --split ${f.split} name the same setting; give one`);
+  }
   const task = set(file.task, [
     ['kind', f.task],
     ['op', f.op],
-    ['sample', f.sample],
+    ['sample', f.sample ?? f.split],
     ['splitSeed', f['split-seed']],
     ['encoding', f.encoding],
     ['regime', f.regime],
