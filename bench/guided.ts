@@ -4,7 +4,7 @@
  *   study   --out DIR --seeds N [--val-compositions 4]   signal study: no selection, every signal of every member
  *                                                        logged every round; then `analyze`
  *   analyze DIR                                          which signals predict final zero-shot, and how early
- *   compare [--repeats 3] [--cpu-budget 600] [--arms brute,asha,pbt,none]
+ *   compare [--repeats 4] [--cpu-budget 300] [--arms brute,pbt:validationEM/v0,…]
  *                                                        needles per CPU-hour, each arm with the same CPU budget,
  *                                                        repeats with disjoint seeds and different search seeds;
  *                                                        then the verdict of the best models of each arm
@@ -13,7 +13,7 @@
  *                                                        repeats run in parallel processes) and report them
  *
  * Every mode writes bench/results/guided-<mode>-<timestamp>.json. Run it in the background on a shared machine
- * (nohup … &): a compare with the defaults needs 3 × |arms| × 10 CPU-minutes.
+ * (nohup … &): a compare with the defaults (6 arms, 4 repeats, 300 CPU s each) needs 2 CPU-hours.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -192,7 +192,12 @@ interface ArmResult {
 }
 
 const THRESHOLDS = [0.4, 0.5, 0.6, 0.8];
-const ARM_ORDER = ['brute', 'asha', 'pbt', 'none', 'asha:validationEM/v0', 'pbt:validationEM/v0'];
+/**
+ * The measured arms, in the order that fixes their seed ranges. Arm names without signals or /vN take the CLI's
+ * defaults (GUIDED_DEFAULTS); the first comparison's `asha`, `pbt` and `none` arms ran under the earlier defaults,
+ * spelled out here, and keep their seed ranges.
+ */
+const ARM_ORDER = ['brute', 'asha:valCompEM+validationEM/v4', 'pbt:valCompEM+validationEM/v4', 'none:valCompEM+validationEM/v4', 'asha:validationEM/v0', 'pbt:validationEM/v0'];
 
 function armResult(arm: string, repeat: number, out: string, rows: readonly SearchRow[], cpuSeconds: number, wallSeconds: number, modelSteps: number | null): ArmResult {
   const above: ArmResult['above'] = {};
@@ -256,10 +261,10 @@ async function verdicts(out: string, keys: string[]): Promise<Record<string, num
 }
 
 export async function compare(): Promise<void> {
-  const repeats = Number(option('repeats', '3'));
+  const repeats = Number(option('repeats', '4'));
   const firstRepeat = Number(option('first-repeat', '0'));
-  const cpuBudget = Number(option('cpu-budget', '600'));
-  const arms = (option('arms', 'brute,asha,pbt,none') as string).split(',');
+  const cpuBudget = Number(option('cpu-budget', '300'));
+  const arms = (option('arms', ARM_ORDER.join(',')) as string).split(',');
   const root = option('out', path.join('runs', `guided-compare-${stamp()}`)) as string;
   const verdictTop = Number(option('verdict-top', '3'));
   await initBackend('wasm');

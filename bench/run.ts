@@ -5,8 +5,8 @@
  * process tree. Writes bench/results/<timestamp>.json. Options: --quick, --models N, --population P,
  * --cell tanh (the Elman variant of the perf study), --torch-threads N, --no-torch. See docs/performance.md.
  *
- * `npm run bench -- --guided [--repeats 3] [--cpu-budget 600] [--arms brute,asha,pbt,none]` runs the guided-search
- * comparison instead (needles per CPU-hour, bench/guided.ts, docs/guided-search.md; about an hour per repeat).
+ * `npm run bench -- --guided [--repeats 4] [--cpu-budget 300] [--arms brute,pbt:validationEM/v0,…]` runs the guided-search
+ * comparison instead (needles per CPU-hour, bench/guided.ts, docs/guided-search.md; 2 CPU-hours with the defaults).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

@@ -15,6 +15,7 @@ const settings = (strategy: 'asha' | 'pbt'): GuidedSettings => ({
   population: 3,
   roundSteps: 50,
   selectOn: ['valCompTok', 'probeCV'],
+  valCompositions: 4,
   policy: { ...GUIDED_DEFAULTS.policy, strategy, warmup: 50, interval: 50, eta: 2, quantile: 0.34 },
 });
 const seeds = [0, 1, 2, 3, 4, 5];

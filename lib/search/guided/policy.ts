@@ -33,7 +33,7 @@ export interface PolicySettings {
   quantile: number;
 }
 
-export const POLICY_DEFAULTS: PolicySettings = { strategy: 'asha', warmup: 800, eta: 2, interval: 200, quantile: 0.25 };
+export const POLICY_DEFAULTS: PolicySettings = { strategy: 'pbt', warmup: 800, eta: 2, interval: 200, quantile: 0.25 };
 
 /** Scores seen at each step, all members of the run together (dropped and finished ones included). */
 export class ScoreReference {
