@@ -5,9 +5,10 @@ import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { buildReport, exportCharts, parseChartFormats, Section, writeReport } from '../../lib/report';
 import { CheckpointIndex, histogramSpec, readStoreFile, storeFile, summarizeSearch, SEARCH_CONFIG_FILE } from '../../lib/search';
+import { ArithmeticTask } from '../../lib/tasks/arithmetic';
 import { LookupTask } from '../../lib/tasks/lookup';
 import { UsageError } from '../../lib/util/errors';
-import { lookupCheckpointSections, lookupVerdict } from '../../probes/verdict';
+import { arithmeticCheckpointSections, arithmeticVerdict, judge, lookupCheckpointSections, lookupVerdict } from '../../probes/verdict';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
 
@@ -46,14 +47,16 @@ function chartsOf(section: Section): [string, import('vega-lite').TopLevelSpec][
   return [];
 }
 
-/** Sections for one checkpoint (lookup-table sequence models get the full verdict). */
+/** Sections for one checkpoint: the workload's verdict with its evidence and charts. */
 export function checkpointSections(dir: string, name: string): Section[] {
   const { model, task } = loadModelCheckpoint(dir);
   try {
-    if (model.kind !== 'sequence' || !(task instanceof LookupTask)) {
-      throw new UsageError(`report: the verdict report is implemented for lookup-table sequence models; ${dir} holds a ${model.kind} model`);
+    if (model.kind === 'sequence' && task instanceof LookupTask) return lookupCheckpointSections(model, task, lookupVerdict(model, task), { name });
+    if (model.kind === 'sequence' && task instanceof ArithmeticTask && task.spec.op === 'add') {
+      return arithmeticCheckpointSections(model, task, arithmeticVerdict(model, task), { name });
     }
-    return lookupCheckpointSections(model, task, lookupVerdict(model, task), { name });
+    judge(model, task, dir, { command: 'report' }); // throws the one-line error naming the workloads that have a verdict
+    throw new UsageError(`report: no report sections for ${dir}`);
   } finally {
     model.dispose();
   }

@@ -74,7 +74,7 @@ export function formatNumber(x: number, decimals = 3, integersAsDecimals = false
   if (x === -Infinity) return '−∞';
   if (Number.isInteger(x) && Math.abs(x) < 1e15 && !(integersAsDecimals && Math.abs(x) < 1e6)) return String(x);
   const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e6) return x.toFixed(decimals);
+  if (a === 0 || (a >= 1e-3 && a < 1e6)) return x.toFixed(decimals);
   return x.toExponential(2);
 }
 

@@ -14,9 +14,8 @@ import { SequenceModel } from '../../lib/models/types';
 import { LookupTask } from '../../lib/tasks/lookup';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { extractLookupAutomaton } from '../automata/lookup-model';
-import { collectHookVectors } from '../automata/model-traces';
-import { denseRows, GroupKFold, probeWithControls } from '../linear';
-import { DEFAULT_THRESHOLDS, EvidenceRow, labelFor, Verdict } from './types';
+import { clamp01, positionProbe, PositionProbeResult, scoreEvidence } from './evidence';
+import { DEFAULT_THRESHOLDS, EvidenceRow, Verdict } from './types';
 
 export interface LookupVerdictOptions {
   thresholds?: typeof DEFAULT_THRESHOLDS;
@@ -94,12 +93,9 @@ export function lookupVerdict(model: SequenceModel, task: LookupTask, options: L
     baseline: chance,
     internal: false,
   });
-  const internal = evidence.filter((e) => e.internal && e.normalized !== undefined);
-  const score = internal.reduce((s, e) => s + (e.normalized as number), 0) / internal.length;
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   return {
-    label: labelFor(score, thresholds),
-    score,
+    ...scoreEvidence(evidence, thresholds),
     thresholds,
     evidence,
     behaviour: { split: testSplit, exactMatch, chance },
@@ -111,29 +107,10 @@ export function lookupVerdict(model: SequenceModel, task: LookupTask, options: L
 }
 
 /** Probe of the automaton state at every table position of the training split, with a control task. */
-function stateProbe(model: SequenceModel, task: LookupTask, seed: number): { accuracy: number; selectivity: number; majority: number } {
-  const examples = task.split('train').examples;
-  const positions = examples.map((e) => e.positionLabels.step.flatMap((s, t) => (s >= 1 ? [t] : [])));
-  const vectors = collectHookVectors(model, examples, model.stateHook, positions);
-  const y: number[] = [];
-  const types: string[] = [];
-  const groups: string[] = [];
-  const flat: Float32Array[] = [];
-  examples.forEach((e, i) =>
-    positions[i].forEach((t, j) => {
-      flat.push(vectors[i][j]);
-      y.push(e.positionLabels.state[t]);
-      types.push(e.prompt.slice(0, t + 1).join(','));
-      groups.push(e.group);
-    }),
-  );
-  const dim = flat[0].length;
-  const data = new Float32Array(flat.length * dim);
-  flat.forEach((v, i) => data.set(v, i * dim));
-  const result = probeWithControls(denseRows(data, dim), y, { types, groups, cv: new GroupKFold({ k: 5 }), seed });
-  return { accuracy: result.accuracy.mean, selectivity: result.selectivity, majority: result.majorityBaseline };
-}
-
-function clamp01(x: number): number {
-  return Math.max(0, Math.min(1, x));
+function stateProbe(model: SequenceModel, task: LookupTask, seed: number): PositionProbeResult {
+  return positionProbe(model, task.split('train').examples, {
+    positions: (e) => e.positionLabels.step.flatMap((s, t) => (s >= 1 ? [t] : [])),
+    label: (e, t) => e.positionLabels.state[t],
+    type: (e, t) => e.prompt.slice(0, t + 1).join(','),
+  }, seed);
 }

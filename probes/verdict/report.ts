@@ -14,6 +14,7 @@ import { chartConfig } from '../charts';
 import { denseRows, probeDataset, selectivityHeatmap } from '../linear';
 import { pcaProject, pcaScatterSpec } from '../pca';
 import { LookupVerdict } from './lookup';
+import { Verdict } from './types';
 
 export interface CheckpointSectionsOptions {
   /** Heading prefix when several checkpoints share a report. */
@@ -21,7 +22,6 @@ export interface CheckpointSectionsOptions {
 }
 
 export function lookupCheckpointSections(model: SequenceModel, task: LookupTask, verdict: LookupVerdict, options: CheckpointSectionsOptions): Section[] {
-  const tone = verdict.label === 'compositional' ? 'good' : verdict.label === 'memorizing' ? 'bad' : 'warn';
   const perSplit = task.splitNames().map((split) => {
     const e = evaluateExamples(model, task.split(split).examples);
     return { split, examples: e.count, exactMatch: e.exactMatch, tokenAccuracy: e.tokenAccuracy };
@@ -43,28 +43,13 @@ export function lookupCheckpointSections(model: SequenceModel, task: LookupTask,
   });
   const name = options.name;
   return [
-    {
-      kind: 'summary',
-      title: `${name}: verdict`,
-      verdict: {
-        label: verdict.label,
-        score: verdict.score,
-        scoreLabel: 'internal-evidence score (0–1)',
-        tone,
-        detail: `zero-shot on ${verdict.behaviour.split}: **${(verdict.behaviour.exactMatch * 100).toFixed(1)}%** (chance ${(verdict.behaviour.chance * 100).toFixed(1)}%) — reported beside the score, never used in it`,
-      },
-      items: {
-        model: `${(model.config as { cell?: string }).cell ?? ''} ${(model.config as { hiddenSize?: number }).hiddenSize ?? ''}`.trim(),
-        'automaton states (k)': verdict.automaton.k,
-        'isomorphic to the task automaton': verdict.automaton.isomorphic,
-        'instrument time (s)': verdict.seconds,
-      },
-    },
-    {
-      kind: 'table',
-      title: `${name}: evidence`,
-      rows: verdict.evidence.map((e) => ({ evidence: e.id, instrument: e.instrument, value: e.value, baseline: e.baseline ?? null, 'in score': e.internal ? e.normalized ?? null : 'no', what: e.description })),
-    },
+    verdictSection(name, verdict, `zero-shot on ${verdict.behaviour.split}: **${(verdict.behaviour.exactMatch * 100).toFixed(1)}%** (chance ${(verdict.behaviour.chance * 100).toFixed(1)}%) — reported beside the score, never used in it`, {
+      model: `${(model.config as { cell?: string }).cell ?? ''} ${(model.config as { hiddenSize?: number }).hiddenSize ?? ''}`.trim(),
+      'automaton states (k)': verdict.automaton.k,
+      'isomorphic to the task automaton': verdict.automaton.isomorphic,
+      'instrument time (s)': verdict.seconds,
+    }),
+    evidenceSection(name, verdict),
     { kind: 'chart', title: `${name}: exact match per split`, name: `${slugName(name)}-splits`, spec: splitChart(perSplit) },
     {
       kind: 'dot',
@@ -84,7 +69,27 @@ export function lookupCheckpointSections(model: SequenceModel, task: LookupTask,
   ];
 }
 
-function splitChart(rows: { split: string; exactMatch: number }[]): TopLevelSpec {
+/** The verdict's headline: label, score, the behaviour it is compared with (`detail`) and workload facts. */
+export function verdictSection(name: string, verdict: Verdict, detail: string, items: Record<string, string | number | boolean>): Section {
+  const tone = verdict.label === 'compositional' ? 'good' : verdict.label === 'memorizing' ? 'bad' : 'warn';
+  return {
+    kind: 'summary',
+    title: `${name}: verdict`,
+    verdict: { label: verdict.label, score: verdict.score, scoreLabel: 'internal-evidence score (0–1)', tone, detail },
+    items,
+  };
+}
+
+/** The verdict's evidence table, one row per instrument reading. */
+export function evidenceSection(name: string, verdict: Verdict): Section {
+  return {
+    kind: 'table',
+    title: `${name}: evidence`,
+    rows: verdict.evidence.map((e) => ({ evidence: e.id, instrument: e.instrument, value: e.value, baseline: e.baseline ?? null, 'in score': e.internal ? e.normalized ?? null : 'no', what: e.description })),
+  };
+}
+
+export function splitChart(rows: { split: string; exactMatch: number }[]): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     config: chartConfig,
@@ -99,7 +104,7 @@ function splitChart(rows: { split: string; exactMatch: number }[]): TopLevelSpec
   } as TopLevelSpec;
 }
 
-function slugName(name: string): string {
+export function slugName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
