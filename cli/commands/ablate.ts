@@ -11,12 +11,14 @@ import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { SequenceModel, VectorModel } from '../../lib/models/types';
 import { LookupTask, tableIndex } from '../../lib/tasks/lookup';
 import { SubroutineTask } from '../../lib/tasks/subroutines';
+import { writeFileAtomic } from '../../lib/util/atomic';
 import { ComplensError, ConfigError, UsageError } from '../../lib/util/errors';
 import { Progress } from '../../lib/util/progress';
 import { renderSvg } from '../../probes/charts';
 import {
-  accuracyByModeSpec, MaskTrainConfig, sparsityByLayerSpec, subroutineAnalysis, SubroutineAnalysisResult, subroutineTables, tableDropSpec,
-  tableIouSpec, tableSubnetworks, TableSubnetworksResult, tableTables, validateMaskTrainConfig,
+  accuracyByModeSpec, maskGrid, MaskTrainConfig, sparsityByLayerSpec, subroutineAnalysis, SubroutineAnalysisResult, subroutineMaskSearch,
+  SubroutineMaskSearchResult, subroutineTables, tableDropSpec, tableIouSpec, tableSubnetworks, TableSubnetworksResult, tableTables,
+  validateMaskTrainConfig,
 } from '../../probes/subnetworks';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
@@ -34,6 +36,8 @@ export const ablateCommand: Command = {
     '                      on own / other atomic rows and composed rows with / without the table; IoU between tables.',
     'Mask defaults follow Lepori et al. 2023: s0 0.05, Adam lr 0.01, λ 1e-8 (un-normalised sum), β 1 → 200 per epoch,',
     '90 epochs, batch 64. Writes tables (CSV), charts (SVG + vega-lite JSON), masks and result.json to --out.',
+    'With --grid (subroutine checkpoints), one mask per grid point and subroutine (seed 0) is trained first and scored',
+    'on the validation partitions (D.7); the best settings per subroutine are then used for every seed (search.json).',
     'See docs/instruments/subnetworks.md.',
   ].join('\n'),
   flags: [
@@ -49,6 +53,7 @@ export const ablateCommand: Command = {
     { name: 'beta-max', type: 'number', help: 'final temperature (default: 200)' },
     { name: 'beta-schedule', type: 'string', choices: ['epoch', 'step'], help: 'grow β per epoch (paper) or per step (default: epoch)' },
     { name: 'held-out', type: 'string', choices: ['val', 'test'], default: 'test', help: 'subroutine split the subnetwork must solve (≥ 0.9)' },
+    { name: 'grid', type: 'string', value: 'JSON|FILE', help: 'subroutines: first choose each subroutine\'s mask settings by the D.7 search over this grid of mask settings, e.g. {"lambda":[1,10],"initScore":[0.05,0]}, scored on validation splits only (inline JSON or a file)' },
     { name: 'no-random-init', type: 'boolean', help: 'skip the untrained-copy baseline' },
     { name: 'with-composed', type: 'boolean', help: 'lookup: also train each table mask on composed training rows containing it' },
     { name: 'out', type: 'string', value: 'DIR', help: 'output folder (default: runs/ablate-<checkpoint name>)' },
@@ -64,6 +69,7 @@ export const ablateCommand: Command = {
     });
     if (seeds.length === 0) throw new UsageError('ablate: --seeds is empty');
     const mask = maskConfigFromFlags(args);
+    const grid = f.grid === undefined ? undefined : gridFromFlag(String(f.grid), mask);
     const target = String(f.subroutine ?? 'all');
     const quiet = Boolean(f.quiet);
     const out = String(f.out ?? path.join('runs', `ablate-${path.basename(path.resolve(dir))}`));
@@ -77,19 +83,24 @@ export const ablateCommand: Command = {
         if (model.kind !== 'vector') throw new ComplensError(`${dir}: a subroutine-task checkpoint must hold a vector model (got ${model.kind})`);
         const subroutine = target === 'A' || target === 'B' ? target : target === 'all' || target === 'both' ? 'both' : undefined;
         if (!subroutine) throw new UsageError(`ablate: --subroutine for a subroutine-task checkpoint is A, B or all; got ${JSON.stringify(target)}`);
+        const search = grid
+          ? await subroutineMaskSearch({ model: model as VectorModel, task, subroutine, candidates: grid, base: mask, onProgress: progress })
+          : undefined;
         const result = await subroutineAnalysis({
           model: model as VectorModel,
           task,
           subroutine,
           seeds,
-          config: { mask, heldOut: f['held-out'] as 'val' | 'test', randomInit: !f['no-random-init'] },
+          config: { mask, maskBySubroutine: search?.maskBySubroutine, heldOut: f['held-out'] as 'val' | 'test', randomInit: !f['no-random-init'] },
           onProgress: progress,
         });
         progress.done();
-        await writeSubroutineOutputs(out, result);
-        printSubroutine(result, Boolean(f.json));
+        await writeSubroutineOutputs(out, result, search);
+        if (search && !f.json) printSearch(search);
+        printSubroutine(result, Boolean(f.json), search);
       } else if (task instanceof LookupTask) {
         if (model.kind !== 'sequence') throw new ComplensError(`${dir}: a lookup-task checkpoint must hold a sequence model (got ${model.kind})`);
+        if (grid) throw new UsageError('ablate: --grid (the D.7 mask search) applies to subroutine-task checkpoints; lookup tables use one mask config');
         const tables = tablesFromTarget(target, task.spec.tables.length);
         const result = await tableSubnetworks(model as SequenceModel, task, { tables, mask: { ...mask, seed: seeds[0] }, includeComposed: Boolean(f['with-composed']) }, { onProgress: progress });
         progress.done();
@@ -135,6 +146,36 @@ function maskConfigFromFlags(args: ParsedArgs): Partial<MaskTrainConfig> {
   return config;
 }
 
+/** --grid: inline JSON or a JSON file of mask-setting axes → the candidate configs, each validated over `base`. */
+export function gridFromFlag(text: string, base: Partial<MaskTrainConfig>): Partial<MaskTrainConfig>[] {
+  const source = fs.existsSync(text) ? fs.readFileSync(text, 'utf8') : text;
+  const where = fs.existsSync(text) ? `--grid ${text}` : '--grid';
+  let axes: unknown;
+  try {
+    axes = JSON.parse(source);
+  } catch (err) {
+    throw new UsageError(`${where}: not valid JSON (${(err as Error).message}); expected an object such as {"lambda":[1,10],"initScore":[0.05,0]}`);
+  }
+  if (!axes || typeof axes !== 'object' || Array.isArray(axes) || Object.keys(axes).length === 0) {
+    throw new UsageError(`${where}: expected a non-empty object of mask settings to lists of values, e.g. {"lambda":[1,10]}`);
+  }
+  const known = Object.keys(validateMaskTrainConfig({})).filter((k) => k !== 'seed');
+  for (const [key, values] of Object.entries(axes as Record<string, unknown>)) {
+    if (!known.includes(key)) throw new UsageError(`${where}: unknown mask setting ${JSON.stringify(key)}; known: ${known.join(', ')}`);
+    if (!Array.isArray(values) || values.length === 0) throw new UsageError(`${where}: ${key} needs a non-empty list of values`);
+  }
+  const candidates = maskGrid(axes as Parameters<typeof maskGrid>[0]);
+  candidates.forEach((c, i) => {
+    try {
+      validateMaskTrainConfig({ ...base, ...c });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      throw new UsageError(`${where}: grid point ${i + 1} ${JSON.stringify(c)}: ${err.message}`);
+    }
+  });
+  return candidates;
+}
+
 /** 'all' → every table; 'table:t3' or 't3' (1-based names) → that table; comma lists allowed ('table:t1,t3'). */
 export function tablesFromTarget(target: string, numTables: number): number[] {
   if (target === 'all' || target === 'tables') return Array.from({ length: numTables }, (_, t) => t);
@@ -164,9 +205,22 @@ function progressReporter(quiet: boolean) {
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const pm = (s: { mean: number; sd: number }) => `${fmt(s.mean)} ± ${fmt(s.sd)}`;
 
-function printSubroutine(result: SubroutineAnalysisResult, json: boolean): void {
+function printSearch(search: SubroutineMaskSearchResult): void {
+  console.log('mask search (D.7; seed 0, validation partitions):');
+  console.log(
+    formatTable(
+      ['mask', 'grid point', 'own val', 'eligible', 'abl target', 'abl other', 'quality', 'kept', 'chosen'],
+      search.rows.map((r) => [r.subroutine, JSON.stringify(r.candidate), percent(r.own), r.eligible ? 'yes' : 'no', percent(r.ablTarget), percent(r.ablOther), fmt(r.quality), percent(r.keptFraction), search.best[r.subroutine] === r ? '*' : '']),
+    ),
+  );
+  for (const w of search.warnings) console.log(`warning: ${w}`);
+  console.log('');
+}
+
+function printSubroutine(result: SubroutineAnalysisResult, json: boolean, search?: SubroutineMaskSearchResult): void {
   if (json) {
-    console.log(JSON.stringify({ sets: result.sets, summary: result.summary, runs: result.runs.map(({ mask, history, accuracy, ...rest }) => rest), warnings: result.warnings }, null, 2));
+    const runs = result.runs.map(({ mask, history, accuracy, ...rest }) => rest);
+    console.log(JSON.stringify({ search, sets: result.sets, summary: result.summary, runs, warnings: result.warnings }, null, 2));
     return;
   }
   console.log(
@@ -210,18 +264,19 @@ function printTables(result: TableSubnetworksResult, json: boolean): void {
 }
 
 async function writeChart(out: string, name: string, spec: TopLevelSpec): Promise<void> {
-  fs.writeFileSync(path.join(out, `${name}.vl.json`), JSON.stringify(spec, null, 2));
-  fs.writeFileSync(path.join(out, `${name}.svg`), await renderSvg(spec));
+  writeFileAtomic(path.join(out, `${name}.vl.json`), JSON.stringify(spec, null, 2));
+  writeFileAtomic(path.join(out, `${name}.svg`), await renderSvg(spec));
 }
 
-async function writeSubroutineOutputs(out: string, result: SubroutineAnalysisResult): Promise<void> {
+async function writeSubroutineOutputs(out: string, result: SubroutineAnalysisResult, search?: SubroutineMaskSearchResult): Promise<void> {
   fs.mkdirSync(path.join(out, 'masks'), { recursive: true });
   const tables = subroutineTables(result);
-  for (const [name, table] of Object.entries(tables)) fs.writeFileSync(path.join(out, `${name}.csv`), table.toCSV());
-  for (const run of result.runs) fs.writeFileSync(path.join(out, 'masks', `${run.network}-${run.subroutine}-s${run.seed}.json`), JSON.stringify(run.mask.toJSON()));
-  fs.writeFileSync(
+  for (const [name, table] of Object.entries(tables)) writeFileAtomic(path.join(out, `${name}.csv`), table.toCSV());
+  for (const run of result.runs) writeFileAtomic(path.join(out, 'masks', `${run.network}-${run.subroutine}-s${run.seed}.json`), JSON.stringify(run.mask.toJSON()));
+  if (search) writeFileAtomic(path.join(out, 'search.json'), JSON.stringify(search, null, 2));
+  writeFileAtomic(
     path.join(out, 'result.json'),
-    JSON.stringify({ kind: result.kind, sets: result.sets, seeds: result.seeds, threshold: result.threshold, heldOut: result.heldOut, summary: result.summary, warnings: result.warnings }, null, 2),
+    JSON.stringify({ kind: result.kind, sets: result.sets, seeds: result.seeds, threshold: result.threshold, heldOut: result.heldOut, maskBySubroutine: search?.maskBySubroutine, summary: result.summary, warnings: result.warnings }, null, 2),
   );
   await writeChart(out, 'accuracy-by-mode', accuracyByModeSpec(result));
   await writeChart(out, 'sparsity-by-layer', sparsityByLayerSpec(result));
@@ -230,9 +285,9 @@ async function writeSubroutineOutputs(out: string, result: SubroutineAnalysisRes
 async function writeTableOutputs(out: string, result: TableSubnetworksResult): Promise<void> {
   fs.mkdirSync(path.join(out, 'masks'), { recursive: true });
   const tables = tableTables(result);
-  for (const [name, table] of Object.entries(tables)) fs.writeFileSync(path.join(out, `${name}.csv`), table.toCSV());
-  for (const t of result.tables) fs.writeFileSync(path.join(out, 'masks', `${t.name}.json`), JSON.stringify(t.mask.toJSON()));
-  fs.writeFileSync(path.join(out, 'result.json'), JSON.stringify({ kind: result.kind, tableNames: result.tableNames, iou: result.iou, tables: result.tables.map(({ mask, history, ...rest }) => rest), warnings: result.warnings }, null, 2));
+  for (const [name, table] of Object.entries(tables)) writeFileAtomic(path.join(out, `${name}.csv`), table.toCSV());
+  for (const t of result.tables) writeFileAtomic(path.join(out, 'masks', `${t.name}.json`), JSON.stringify(t.mask.toJSON()));
+  writeFileAtomic(path.join(out, 'result.json'), JSON.stringify({ kind: result.kind, tableNames: result.tableNames, iou: result.iou, tables: result.tables.map(({ mask, history, ...rest }) => rest), warnings: result.warnings }, null, 2));
   await writeChart(out, 'table-drop', tableDropSpec(result));
   await writeChart(out, 'table-iou', tableIouSpec(result));
 }
