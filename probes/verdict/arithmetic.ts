@@ -3,9 +3,10 @@
  * the task's algebra, or has it memorised answers? Internal evidence (docs/verdict.md), in the score:
  * - equivalence: on an OOD split the model answers what the input's in-distribution representative
  *   ((a mod 10^3) + (b mod 10^3)) would get — scored above its permutation chance;
- * - probe: a linear probe reads the carry into each answer digit from the state hook, on training examples
- *   (GroupKFold by equivalence class) — scored above an untrained copy of the architecture, because carries are
- *   nearly linear in the digits and random features already decode them well (≈ 0.86 for gpt-nano).
+ * - probes: linear probes read the carry into each answer digit (at the emitting position) and (a + b) mod 10 (at
+ *   the last prompt position, the paper's Fig. 4 structure) from the state hook, on training examples — each scored
+ *   above an untrained copy of the architecture, because carries are nearly linear in the digits and random
+ *   features already decode them well (≈ 0.86 for gpt-nano).
  * Reported beside it: the representation check (distance to the representative ÷ to a random ID input), with the
  * untrained copy's ratio as baseline — a random transformer also maps an OOD input near its representative (one
  * digit differs), so the ratio alone does not separate trained from untrained models. Exact match on `test` is the
@@ -54,11 +55,12 @@ export function arithmeticVerdict(model: SequenceModel, task: ArithmeticTask, op
     return { relation, representation: eq.representation, exactAccuracy: eq.exactAccuracy };
   };
   const probe = carryProbe(model, task, probeExamples, seed);
+  const sum = sumProbe(model, task, probeExamples, seed);
   const eq = equivalence(model);
   const untrained = createModel(model.config, seed + 1) as SequenceModel;
-  let random: { probe: PositionProbeResult; ratio: number };
+  let random: { probe: PositionProbeResult; sum: PositionProbeResult; ratio: number };
   try {
-    random = { probe: carryProbe(untrained, task, probeExamples, seed), ratio: equivalence(untrained).representation.ratio };
+    random = { probe: carryProbe(untrained, task, probeExamples, seed), sum: sumProbe(untrained, task, probeExamples, seed), ratio: equivalence(untrained).representation.ratio };
   } finally {
     untrained.dispose();
   }
@@ -91,6 +93,15 @@ export function arithmeticVerdict(model: SequenceModel, task: ArithmeticTask, op
       baseline: random.probe.accuracy,
       internal: true,
       normalized: clamp01((probe.accuracy - random.probe.accuracy) / (1 - random.probe.accuracy)),
+    },
+    {
+      id: 'probe.sumMod10Accuracy',
+      instrument: 'probe',
+      description: 'linear probe reads (a + b) mod 10 from the state hook at the last prompt position on training examples (the paper\'s Fig. 4 structure); baseline: untrained copy',
+      value: sum.accuracy,
+      baseline: random.sum.accuracy,
+      internal: true,
+      normalized: clamp01((sum.accuracy - random.sum.accuracy) / (1 - random.sum.accuracy)),
     },
     {
       id: 'probe.selectivity',
@@ -145,5 +156,18 @@ function carryProbe(model: SequenceModel, task: ArithmeticTask, count: number, s
     label: (e, t) => e.positionLabels.carry[t],
     // The prompt is most significant first: place q of a is prompt[p − 1 − q], of b prompt[2p − 1 − q].
     type: (e, t) => `${digitIndex(e, t)}:${e.prompt[p - digitIndex(e, t)]}${e.prompt[2 * p - digitIndex(e, t)]}`,
+  }, seed);
+}
+
+/**
+ * (a + b) mod 10 at the last prompt position (where the units digit is emitted), on the first `count` training
+ * examples; the control task's type is the pair of units digits that determines it.
+ */
+function sumProbe(model: SequenceModel, task: ArithmeticTask, count: number, seed: number): PositionProbeResult {
+  const p = task.spec.padWidth;
+  return positionProbe(model, task.split('train').examples.slice(0, count), {
+    positions: (e) => [e.prompt.length - 1],
+    label: (e) => e.exampleLabels.sumMod10,
+    type: (e) => `${e.prompt[p - 1]}${e.prompt[2 * p - 1]}`,
   }, seed);
 }
