@@ -33,6 +33,9 @@ test('the trained adder is compositional: equivalence explains its OOD answers, 
   expect(v.score).toBeGreaterThan(0.9);
   expect(e['equivalence.explained'].value).toBeGreaterThan(0.95);
   expect(e['probe.carryAccuracy'].value).toBeGreaterThan(e['probe.carryAccuracy'].baseline!);
+  // (a + b) mod 10 is not linear in the digits: an untrained copy reads it near chance, the trained model exactly.
+  expect(e['probe.sumMod10Accuracy'].baseline!).toBeLessThan(0.3);
+  expect(e['probe.sumMod10Accuracy'].value).toBeGreaterThan(0.95);
   // The representation check is reported, not scored: an untrained transformer's ratio is small too.
   expect(e['equivalence.distanceRatio'].internal).toBe(false);
   expect(e['equivalence.distanceRatio'].value).toBeLessThan(e['equivalence.distanceRatio'].baseline!);
