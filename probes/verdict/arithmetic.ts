@@ -20,7 +20,7 @@ import { ArithmeticTask } from '../../lib/tasks/arithmetic';
 import { EncodedExample } from '../../lib/tasks/types';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { ComplensError } from '../../lib/util/errors';
-import { analyzeEquivalence } from '../equivalence';
+import { analyzeEquivalence, arithmeticRelations, representationCheck } from '../equivalence';
 import { clamp01, positionProbe, PositionProbeResult, scoreEvidence } from './evidence';
 import { DEFAULT_THRESHOLDS, EvidenceRow, Verdict } from './types';
 
@@ -28,7 +28,7 @@ export interface ArithmeticVerdictOptions {
   thresholds?: typeof DEFAULT_THRESHOLDS;
   /** OOD split of the equivalence evidence (default ood_4digit). */
   oodSplit?: string;
-  /** Training examples the carry probe reads (default 600: about 4,000 probe rows). */
+  /** Training examples the probes read (default 600: 1,800 carry rows, 600 sum rows). */
   probeExamples?: number;
   /** OOD examples the equivalence evidence decodes (default: the whole split). */
   oodLimit?: number;
@@ -48,24 +48,24 @@ export function arithmeticVerdict(model: SequenceModel, task: ArithmeticTask, op
 
   const probeExamples = options.probeExamples ?? 600;
   const relationName = `operands mod 10^${task.spec.idDigits}`;
-  const equivalence = (m: SequenceModel) => {
-    const eq = analyzeEquivalence(m, task, oodSplit, { idSplit: 'train', search: false, representationRelation: relationName, limit: options.oodLimit, seed });
-    const relation = eq.relations.find((r) => r.name === relationName);
-    if (!relation || !eq.representation) throw new ComplensError(`arithmeticVerdict: the equivalence analysis returned no ${relationName} relation or representation check`);
-    return { relation, representation: eq.representation, exactAccuracy: eq.exactAccuracy };
-  };
-  const probe = carryProbe(model, task, probeExamples, seed);
+  const eq = analyzeEquivalence(model, task, oodSplit, { idSplit: 'train', search: false, representationRelation: relationName, limit: options.oodLimit, seed });
+  const relation = eq.relations.find((r) => r.name === relationName);
+  if (!relation || !eq.representation) throw new ComplensError(`arithmeticVerdict: the equivalence analysis returned no ${relationName} relation or representation check`);
+  const ratio = eq.representation.ratio;
+  const carry = carryProbe(model, task, probeExamples, seed);
   const sum = sumProbe(model, task, probeExamples, seed);
-  const eq = equivalence(model);
+
+  // The untrained copy only needs the hidden states, not decoded answers.
   const untrained = createModel(model.config, seed + 1) as SequenceModel;
-  let random: { probe: PositionProbeResult; sum: PositionProbeResult; ratio: number };
+  let random: { carry: PositionProbeResult; sum: PositionProbeResult; ratio: number };
   try {
-    random = { probe: carryProbe(untrained, task, probeExamples, seed), sum: sumProbe(untrained, task, probeExamples, seed), ratio: equivalence(untrained).representation.ratio };
+    const candidate = arithmeticRelations({ op: task.spec.op, idDigits: task.spec.idDigits }).find((r) => r.name === relationName)!;
+    const oodExamples = task.split(oodSplit).examples.slice(0, options.oodLimit);
+    const check = representationCheck(untrained, oodExamples, candidate, task.split('train').examples, { seed });
+    random = { carry: carryProbe(untrained, task, probeExamples, seed), sum: sumProbe(untrained, task, probeExamples, seed), ratio: check?.ratio ?? NaN };
   } finally {
     untrained.dispose();
   }
-  const { relation } = eq;
-  const ratio = eq.representation.ratio;
 
   const evidence: EvidenceRow[] = [
     {
@@ -89,10 +89,10 @@ export function arithmeticVerdict(model: SequenceModel, task: ArithmeticTask, op
       id: 'probe.carryAccuracy',
       instrument: 'probe',
       description: 'linear probe reads the carry into answer digits 1–3 from the state hook on training examples (GroupKFold by equivalence class); baseline: untrained copy',
-      value: probe.accuracy,
-      baseline: random.probe.accuracy,
+      value: carry.accuracy,
+      baseline: random.carry.accuracy,
       internal: true,
-      normalized: clamp01((probe.accuracy - random.probe.accuracy) / (1 - random.probe.accuracy)),
+      normalized: clamp01((carry.accuracy - random.carry.accuracy) / (1 - random.carry.accuracy)),
     },
     {
       id: 'probe.sumMod10Accuracy',
@@ -107,8 +107,8 @@ export function arithmeticVerdict(model: SequenceModel, task: ArithmeticTask, op
       id: 'probe.selectivity',
       instrument: 'probe',
       description: 'carry-probe accuracy minus control-task accuracy (random label per digit index and operand digits)',
-      value: probe.selectivity,
-      baseline: random.probe.selectivity,
+      value: carry.selectivity,
+      baseline: random.carry.selectivity,
       internal: false,
     },
   ];
