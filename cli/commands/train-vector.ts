@@ -183,6 +183,7 @@ export async function vectorTrainCommandHandler(args: ParsedArgs): Promise<numbe
   const progress = new Progress({ total: job.training.maxSteps, label: `train ${job.workload}`, quiet });
   const result = await trainVectorJob(input, {
     fresh: Boolean(args.flags.fresh),
+    saveEvery: args.flags['save-every'] as number | undefined,
     onProgress: (step, _max, detail) => progress.update(step, detail),
     log: quiet ? undefined : (line) => console.error(line),
   });
@@ -247,7 +248,8 @@ export const trainVectorCommand: Command = {
     '  hyperteacher  M=8, K=3, fracOod 0.25, random support; MLP 2×256; AdamW lr 1e-3, wd 3e-3; 32 tasks/step; 2000 steps',
     '  subroutines   vision variant, 10000 training problems; odd-one-out MLP 2×128 → 64; Adam lr 1e-3, batch 64; 3000 steps',
     'Reports ID (test) and OOD R² (hyperteacher) or accuracy on every split incl. only_A/only_B/both (subroutines).',
-    'Re-running the same command reuses a finished checkpoint of the exact same job (--fresh retrains).',
+    'A killed run resumes from its last saved state (every --save-every steps) when the same command is run again;',
+    'a finished checkpoint of the exact same job is reused (--fresh retrains).',
   ].join('\n'),
   flags: VECTOR_TRAIN_FLAGS,
   run: vectorTrainCommandHandler,

@@ -4,9 +4,6 @@
  * fixtures script and the notebooks, so all three produce the same kind of checkpoint.
  */
 import * as fs from 'fs';
-import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint';
 import { saveModelCheckpoint } from '../io/model-checkpoint';
 import { createModel } from '../models/registry';
 import { SequenceModel } from '../models/types';
@@ -16,7 +13,10 @@ import { SequenceTask } from '../tasks/types';
 import { ComplensError } from '../util/errors';
 import { SequenceTrainConfig, validateTrainConfig } from './config';
 import { evaluateExamples } from './evaluate';
+import { disposePartial, partialDir, readPartial, writePartial } from './partial';
 import { TrainResult, trainSequenceModel, TrainState } from './sequence';
+
+export { partialDir } from './partial';
 
 export interface TrainJob {
   /** A full task spec, or the lookup shorthand {kind:'lookup', sample?|splitSeed?, encoding?, regime?}. */
@@ -86,27 +86,23 @@ function longestInput(task: SequenceTask): number {
   return longest;
 }
 
-/** Where a run's resumable state lives: next to the checkpoint, so a re-run of the same command finds it. */
-export function partialDir(out: string): string {
-  return path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.partial`);
-}
-
 export async function trainAndSave(job: TrainJob, options: JobOptions = {}): Promise<JobResult> {
   const task = taskFromConfig(job.task);
   const model = modelFromConfig(job.model, task, job.seed);
   const training = validateTrainConfig(job.training);
   const partial = partialDir(job.out);
   try {
-    const resume = options.fresh ? undefined : readPartial(partial, model, { task: task.spec, model: model.config, training, seed: job.seed });
+    const identity = { task: task.spec, model: model.config, training, seed: job.seed };
+    const resume = options.fresh ? undefined : readPartial<TrainState['history'][number]>(partial, model.params, identity);
     if (resume) options.log?.(`resuming from step ${resume.step} (${partial})`);
     const result = await trainSequenceModel(model, task, training, {
       resume,
       onProgress: options.onProgress,
       saveEvery: options.saveEvery ?? 500,
-      onSaveState: (state) => writePartial(partial, model, state, { task: task.spec, model: model.config, training, seed: job.seed }),
+      onSaveState: (state) => writePartial(partial, model.params, state, identity),
       auxSeed: job.seed,
     });
-    if (resume) tf.dispose([...resume.optimizer.map((s) => s.tensor), ...Object.values(resume.aux ?? {})]);
+    disposePartial(resume);
     const evaluation = task.splitNames().map((split) => {
       const e = evaluateExamples(model, task.split(split).examples);
       return { split, count: e.count, exactMatch: e.exactMatch, tokenAccuracy: e.tokenAccuracy };
@@ -127,53 +123,3 @@ export async function trainAndSave(job: TrainJob, options: JobOptions = {}): Pro
     model.dispose();
   }
 }
-
-interface PartialIdentity {
-  task: unknown;
-  model: unknown;
-  training: SequenceTrainConfig;
-  seed: number;
-}
-
-function writePartial(dir: string, model: SequenceModel, state: TrainState, identity: PartialIdentity): void {
-  const weights: Record<string, tf.Tensor> = {};
-  for (const [name, v] of Object.entries(model.params)) weights[`model/${name}`] = v;
-  // Adam's iteration counter is an int32 scalar; checkpoints hold float32, which represents it exactly.
-  const slots = state.optimizer.map((slot) => (slot.tensor.dtype === 'float32' ? slot.tensor : slot.tensor.toFloat()));
-  slots.forEach((t, i) => (weights[`optimizer/${i}`] = t));
-  for (const [name, t] of Object.entries(state.aux ?? {})) weights[`aux/${name}`] = t;
-  saveCheckpoint(dir, {
-    weights,
-    meta: {
-      model: identity.model,
-      task: identity.task,
-      training: { config: identity.training },
-      seeds: { init: identity.seed },
-      extra: { step: state.step, history: state.history, optimizerNames: state.optimizer.map((s) => s.name) },
-    },
-  });
-  tf.dispose([...state.optimizer.map((s) => s.tensor), ...slots]);
-  tf.dispose(Object.values(state.aux ?? {}));
-}
-
-/** A saved partial run, if one exists for exactly this job; a partial run of a different job is an error. */
-function readPartial(dir: string, model: SequenceModel, identity: PartialIdentity): TrainState | undefined {
-  if (!fs.existsSync(dir)) return undefined;
-  const { meta, weights } = loadCheckpoint(dir);
-  const same =
-    JSON.stringify(meta.model) === JSON.stringify(identity.model) &&
-    JSON.stringify(meta.task) === JSON.stringify(identity.task) &&
-    JSON.stringify((meta.training as { config?: unknown }).config) === JSON.stringify(identity.training) &&
-    (meta.seeds as { init?: number }).init === identity.seed;
-  if (!same) {
-    tf.dispose(Object.values(weights));
-    throw new ComplensError(`${dir}: a partial run of a different job is saved here; pass --fresh to discard it or choose another --out`);
-  }
-  const extra = meta.extra as { step: number; history: TrainState['history']; optimizerNames: string[] };
-  for (const [name, v] of Object.entries(model.params)) v.assign(weights[`model/${name}`]);
-  const optimizer = extra.optimizerNames.map((name, i) => ({ name, tensor: weights[`optimizer/${i}`] }));
-  const aux = Object.fromEntries(Object.entries(weights).filter(([k]) => k.startsWith('aux/')).map(([k, v]) => [k.slice(4), v]));
-  for (const [name, t] of Object.entries(weights)) if (name.startsWith('model/')) t.dispose();
-  return { step: extra.step, history: extra.history, optimizer, aux: Object.keys(aux).length ? aux : undefined };
-}
-

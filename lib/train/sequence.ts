@@ -14,6 +14,7 @@ import { ComplensError } from '../util/errors';
 import { Rng } from '../util/random';
 import { answerLoss, evaluateExamples } from './evaluate';
 import { SequenceTrainConfig, validateTrainConfig } from './config';
+import { optimizerSlots, PartialState, restoreOptimizer } from './partial';
 
 export interface TrainPoint {
   step: number;
@@ -33,12 +34,7 @@ export interface TrainResult {
 }
 
 /** Everything needed to continue a run exactly where it stopped. */
-export interface TrainState {
-  step: number;
-  history: TrainPoint[];
-  optimizer: { name: string; tensor: tf.Tensor }[];
-  aux?: Record<string, tf.Tensor>;
-}
+export type TrainState = PartialState<TrainPoint>;
 
 export interface TrainOptions {
   onProgress?: (step: number, maxSteps: number, detail: string) => void;
@@ -72,7 +68,7 @@ export async function trainSequenceModel(
   const batchesPerEpoch = config.batchSize === 0 ? 1 : epochBatches(train, config.batchSize, config.dataSeed, 0).length;
   let step = options.resume?.step ?? 0;
   const history = [...(options.resume?.history ?? [])];
-  if (options.resume) await optimizer.setWeights(options.resume.optimizer);
+  if (options.resume) await restoreOptimizer(optimizer, options.resume.optimizer);
   let trainExactMatch = history.length ? history[history.length - 1].trainExactMatch : 0;
   let stoppedBecause: TrainResult['stoppedBecause'] = 'maxSteps';
   let lossSum = 0;
@@ -130,7 +126,7 @@ export async function trainSequenceModel(
     }
     if (options.onSaveState && options.saveEvery && step % options.saveEvery === 0) {
       // Clones: the optimizer's own slots are disposed with it when this run ends.
-      const slots = (await optimizer.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
+      const slots = await optimizerSlots(optimizer);
       const auxCopy = aux && Object.fromEntries(Object.entries(aux).map(([k, v]) => [k, v.clone()]));
       await options.onSaveState({ step, history: [...history], optimizer: slots, aux: auxCopy });
     }

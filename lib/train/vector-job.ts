@@ -4,10 +4,10 @@
  * full task spec, model config and training config (small defaults that run in about a minute on 2 cores), train,
  * evaluate every split (lib/eval/vector.ts) and save the checkpoint atomically with its metrics.
  *
- * Resumption: trainVectorModel exposes no optimizer state or start step, so a killed run restarts from step 0.
- * Instead, a finished job is idempotent: when `out` already holds a checkpoint of exactly this resolved job, it is
- * reused (its saved metrics returned) unless `fresh` is set. Training is deterministic for a given backend, so
- * retraining would reproduce the same weights anyway.
+ * Resumption, as job.ts: while training, the state (weights, Adam slots, step, history) is saved every
+ * `saveEvery` steps to `.<out>.partial`; re-running the same job continues from there and ends with the same
+ * weights as an uninterrupted run (training data are a pure function of the step). A finished job is idempotent:
+ * when `out` already holds a checkpoint of exactly this resolved job, it is reused unless `fresh` is set.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -22,6 +22,7 @@ import { oddOneOutAccuracy, SubroutineSpec, SubroutineTask, validateSubroutineSp
 import { ConfigError } from '../util/errors';
 import { requireInt, requireObject } from '../util/validate';
 import { evaluateHyperteacher, evaluateVectorModel, flattenEvaluation, VectorEvaluation } from '../eval/vector';
+import { disposePartial, partialDir, readPartial, writePartial } from './partial';
 import { predictVectors, trainVectorModel, validateVectorTrainConfig, VectorData, VectorTrainConfig, VectorTrainPoint } from './vector';
 
 export const VECTOR_WORKLOADS = ['hyperteacher', 'subroutines'] as const;
@@ -158,6 +159,8 @@ export interface VectorJobOptions {
   log?: (line: string) => void;
   /** Fixed creation date, for byte-reproducible checkpoints. */
   created?: string;
+  /** Steps between saves of the resumable state (default 500; rounded up to a history point). */
+  saveEvery?: number;
 }
 
 export interface VectorJobResult {
@@ -190,7 +193,22 @@ export async function trainVectorJob(input: VectorTrainJob, options: VectorJobOp
   const model = new MlpModel(job.model, job.seed);
   try {
     const { data, monitor } = trainingData(job, task);
-    const result = await trainVectorModel(model, data, job.training, { onProgress: options.onProgress, evaluate: monitor });
+    const partial = input.out ? partialDir(input.out) : undefined;
+    const identity = { task: job.task, model: job.model, training: job.training, seed: job.seed };
+    const resume = partial && !options.fresh ? readPartial<VectorTrainPoint>(partial, model.params, identity) : undefined;
+    if (resume) options.log?.(`resuming from step ${resume.step} (${partial})`);
+    let result;
+    try {
+      result = await trainVectorModel(model, data, job.training, {
+        onProgress: options.onProgress,
+        evaluate: monitor,
+        resume,
+        saveEvery: options.saveEvery ?? 500,
+        onSaveState: partial ? (state) => writePartial(partial, model.params, state, identity) : undefined,
+      });
+    } finally {
+      disposePartial(resume);
+    }
     const evaluation = evaluate(job, model, task);
     const metrics = flattenEvaluation(evaluation);
     const { history, ...summary } = result;
@@ -201,6 +219,7 @@ export async function trainVectorJob(input: VectorTrainJob, options: VectorJobOp
         extra: { workload: job.workload, job },
         created: options.created,
       });
+      fs.rmSync(partial!, { recursive: true, force: true });
     }
     return {
       checkpoint: input.out,

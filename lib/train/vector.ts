@@ -8,6 +8,7 @@ import { Params, VectorBatch, VectorModel } from '../models/types';
 import { ComplensError } from '../util/errors';
 import { Rng } from '../util/random';
 import { requireInt, requireNumber, requireObject, requireOneOf } from '../util/validate';
+import { optimizerSlots, PartialState, restoreOptimizer } from './partial';
 
 export const VECTOR_LOSSES = ['mse', 'softmax-ce'] as const;
 export type VectorLoss = (typeof VECTOR_LOSSES)[number];
@@ -92,10 +93,22 @@ export interface VectorTrainResult {
   msPerStep: number;
 }
 
+/** Everything needed to continue a run exactly where it stopped (weights live in the model). */
+export type VectorTrainState = PartialState<VectorTrainPoint>;
+
 export interface VectorTrainOptions {
   onProgress?: (step: number, maxSteps: number, detail: string) => void;
   /** Called at every history point; return named metrics (e.g. train R², accuracy) to record. */
   evaluate?: (model: VectorModel, step: number) => Record<string, number>;
+  /** Continue from this state (the model already holds its weights); the caller disposes its tensors. */
+  resume?: VectorTrainState;
+  /**
+   * Called at the first history point at least `saveEvery` steps after the last save, with a state to persist
+   * (cloned tensors, the receiver disposes them). Saving at history points, where the running loss mean restarts,
+   * makes a resumed run identical to an uninterrupted one.
+   */
+  onSaveState?: (state: VectorTrainState) => Promise<void> | void;
+  saveEvery?: number;
 }
 
 export async function trainVectorModel(
@@ -109,12 +122,17 @@ export async function trainVectorModel(
   const variables = Object.values(model.params);
   const optimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2, config.epsilon);
   const decayed = model.paramSpecs.filter((s) => s.maskable && s.shape.length >= 2).map((s) => model.params[s.name]);
-  const history: VectorTrainPoint[] = [];
-  const started = Date.now();
+  const resume = options.resume;
+  if (resume) await restoreOptimizer(optimizer, resume.optimizer);
+  const history: VectorTrainPoint[] = [...(resume?.history ?? [])];
+  const startStep = resume?.step ?? 0;
+  // History times continue from the resumed run's last point.
+  const started = Date.now() - (history.length ? history[history.length - 1].seconds * 1000 : 0);
+  let lastSave = startStep;
   let lossSum = 0;
   let lossCount = 0;
 
-  for (let step = 1; step <= config.maxSteps; step++) {
+  for (let step = startStep + 1; step <= config.maxSteps; step++) {
     const rows = next(step - 1);
     const lossValue = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => vectorLoss(model, rows, config.loss), variables);
@@ -135,6 +153,11 @@ export async function trainVectorModel(
       lossCount = 0;
       const detail = [`loss ${history[history.length - 1].loss.toFixed(4)}`, ...Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)];
       options.onProgress?.(step, config.maxSteps, detail.join(' · '));
+      if (options.onSaveState && options.saveEvery && step - lastSave >= options.saveEvery && step < config.maxSteps) {
+        const slots = await optimizerSlots(optimizer);
+        await options.onSaveState({ step, history: [...history], optimizer: slots });
+        lastSave = step;
+      }
     }
   }
   optimizer.dispose();

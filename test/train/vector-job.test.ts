@@ -156,3 +156,43 @@ describe('CLI arguments', () => {
     expect(wantsVectorTraining(parse([]))).toBe(false);
   });
 });
+
+test.each([
+  ['hyperteacher (generated batches)', htJob],
+  ['subroutines (minibatches of a fixed set)', srJob],
+])('%s: a job killed mid-run resumes from its saved state and ends with the same weights and history', async (_name, make) => {
+  const longer = (out: string): VectorTrainJob => ({ ...make(out), training: { ...make(out).training, maxSteps: 60 } });
+  const dir = tmp();
+  const whole = path.join(dir, 'whole');
+  await trainVectorJob(longer(whole), { saveEvery: 20 });
+  const out = path.join(dir, 'killed');
+  const partial = path.join(dir, '.killed.partial');
+  // "Killed" at step 50: the state of step 40 is on disk, the checkpoint is not.
+  await expect(trainVectorJob(longer(out), {
+    saveEvery: 20,
+    onProgress: (step) => {
+      if (step === 50) throw new Error('killed');
+    },
+  })).rejects.toThrow('killed');
+  expect(fs.existsSync(partial)).toBe(true);
+  expect(fs.existsSync(out)).toBe(false);
+  const lines: string[] = [];
+  await trainVectorJob(longer(out), { saveEvery: 20, log: (l) => lines.push(l) });
+  expect(lines.join('\n')).toMatch(/resuming from step 40/);
+  expect(fs.existsSync(partial)).toBe(false);
+
+  const a = loadModelCheckpoint(whole);
+  const b = loadModelCheckpoint(out);
+  try {
+    for (const [name, v] of Object.entries(a.model.params)) expect(Array.from(b.model.params[name].dataSync())).toEqual(Array.from(v.dataSync()));
+    const points = (dirName: string) => (readCheckpointMeta(dirName).training.history as { step: number; loss: number; metrics: object }[]).map(({ step, loss, metrics }) => ({ step, loss, metrics }));
+    expect(points(out)).toEqual(points(whole));
+  } finally {
+    a.model.dispose();
+    b.model.dispose();
+  }
+  // A different job (another seed) finding that job's saved state refuses it instead of continuing it.
+  const other = path.join(dir, 'other');
+  await expect(trainVectorJob(longer(other), { saveEvery: 20, onProgress: (step) => { if (step === 30) throw new Error('killed'); } })).rejects.toThrow('killed');
+  await expect(trainVectorJob({ ...longer(other), seed: 99 })).rejects.toThrow(/a partial run of a different job is saved here/);
+});
