@@ -20,7 +20,9 @@ export const analyzeCommand: Command = {
     'Lookup models: the score averages internal evidence computed on training and validation data only (probe accuracy on\n' +
     'unseen training compositions, automaton transition match, automaton agreement on validation); zero-shot accuracy is\n' +
     'reported beside it, never used. Addition models: OOD answers explained by the in-distribution representative\n' +
-    '(Xu et al.) and carry decodability above an untrained copy; test exact match reported beside it. See docs/verdict.md.',
+    '(Xu et al.) and carry / sum-digit decodability above an untrained copy; test exact match reported beside it.\n' +
+    'Hyperteacher MLPs: decodability of the module weights on OOD tasks and its gain over an untrained copy (Redhardt\n' +
+    'et al.); OOD R² reported beside it. See docs/verdict.md.',
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();
     const dir = args.positionals[0];
@@ -39,8 +41,9 @@ export const analyzeCommand: Command = {
         ['evidence', 'value', 'baseline', 'in score'],
         verdict.evidence.map((e) => [e.id, e.value.toFixed(3), e.baseline === undefined ? '—' : e.baseline.toFixed(3), e.internal ? (e.normalized ?? 0).toFixed(3) : 'no']),
       ));
-      const what = verdict.workload === 'lookup' ? 'zero-shot' : 'exact match';
-      console.log(`${what} on ${verdict.behaviour.split}: ${percent(verdict.behaviour.exactMatch)} (chance ${percent(verdict.behaviour.chance)}; reported, not in the score)`);
+      const b = verdict.behaviour;
+      if (b.metric) console.log(`${b.metric} on ${b.split}: ${b.exactMatch.toFixed(3)} (reported, not in the score)`);
+      else console.log(`${verdict.workload === 'lookup' ? 'zero-shot' : 'exact match'} on ${b.split}: ${percent(b.exactMatch)} (chance ${percent(b.chance)}; reported, not in the score)`);
       return 0;
     } finally {
       model.dispose();

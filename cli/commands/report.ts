@@ -8,7 +8,7 @@ import { CheckpointIndex, histogramSpec, readStoreFile, storeFile, summarizeSear
 import { ArithmeticTask } from '../../lib/tasks/arithmetic';
 import { LookupTask } from '../../lib/tasks/lookup';
 import { UsageError } from '../../lib/util/errors';
-import { arithmeticCheckpointSections, arithmeticVerdict, judge, lookupCheckpointSections, lookupVerdict } from '../../probes/verdict';
+import { arithmeticCheckpointSections, arithmeticVerdict, evidenceSection, judge, lookupCheckpointSections, lookupVerdict, verdictSection } from '../../probes/verdict';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
 
@@ -55,8 +55,10 @@ export function checkpointSections(dir: string, name: string): Section[] {
     if (model.kind === 'sequence' && task instanceof ArithmeticTask && task.spec.op === 'add') {
       return arithmeticCheckpointSections(model, task, arithmeticVerdict(model, task), { name });
     }
-    judge(model, task, dir, { command: 'report' }); // throws the one-line error naming the workloads that have a verdict
-    throw new UsageError(`report: no report sections for ${dir}`);
+    const verdict = judge(model, task, dir, { command: 'report' }); // throws for a workload without a verdict
+    const b = verdict.behaviour;
+    const detail = `${b.metric ?? 'exact match'} on ${b.split}: **${b.exactMatch.toFixed(3)}** — reported beside the score, never used in it`;
+    return [verdictSection(name, verdict, detail, { workload: verdict.workload, 'instrument time (s)': verdict.seconds }), evidenceSection(name, verdict)];
   } finally {
     model.dispose();
   }

@@ -5,3 +5,4 @@ export * from './validation';
 export * from './arithmetic';
 export * from './judge';
 export * from './arithmetic-report';
+export * from './hyperteacher';

@@ -4,9 +4,11 @@
  */
 import { AnyModel } from '../../lib/models/types';
 import { ArithmeticTask } from '../../lib/tasks/arithmetic';
+import { Hyperteacher } from '../../lib/tasks/hyperteacher';
 import { LookupTask } from '../../lib/tasks/lookup';
 import { UsageError } from '../../lib/util/errors';
 import { arithmeticVerdict } from './arithmetic';
+import { hyperteacherVerdict } from './hyperteacher';
 import { lookupVerdict } from './lookup';
 import { DEFAULT_THRESHOLDS, Verdict } from './types';
 
@@ -17,14 +19,15 @@ export interface JudgeOptions {
   thresholds?: typeof DEFAULT_THRESHOLDS;
 }
 
-export const VERDICT_WORKLOADS = ['lookup (sequence models)', 'arithmetic addition (sequence models)'] as const;
+export const VERDICT_WORKLOADS = ['lookup (sequence models)', 'arithmetic addition (sequence models)', 'hyperteacher (MLPs)'] as const;
 
 export function judge(model: AnyModel, task: unknown, where: string, options: JudgeOptions = {}): Verdict {
   if (model.kind === 'sequence' && task instanceof LookupTask) return lookupVerdict(model, task, options);
   if (model.kind === 'sequence' && task instanceof ArithmeticTask && task.spec.op === 'add') return arithmeticVerdict(model, task, options);
+  if (model.kind === 'vector' && task instanceof Hyperteacher) return hyperteacherVerdict(model, task, options);
   const kind = (task as { spec?: { kind?: string; op?: string } })?.spec;
   throw new UsageError(
     `${options.command ?? 'analyze'}: no verdict for a ${model.kind} model on task ${kind?.kind ?? '?'}${kind?.op ? ` (${kind.op})` : ''} in ${where}; ` +
-      `verdicts exist for ${VERDICT_WORKLOADS.join(' and ')}. Its instruments still apply: probe, ablate${model.kind === 'sequence' ? ', equiv' : ''}`,
+      `verdicts exist for ${VERDICT_WORKLOADS.join(', ')}. Its instruments still apply: probe, ablate${model.kind === 'sequence' ? ', equiv' : ''}`,
   );
 }

@@ -23,7 +23,14 @@ export interface Verdict {
   thresholds: { compositional: number; partial: number };
   evidence: EvidenceRow[];
   /** The held-out behaviour the verdict is meant to predict, for comparison (never used in the score). */
-  behaviour: { split: string; exactMatch: number; chance: number };
+  behaviour: {
+    split: string;
+    /** The value of `metric` on `split` (named exactMatch for the sequence workloads, where it is one). */
+    exactMatch: number;
+    chance: number;
+    /** What `exactMatch` measures when it is not exact match (e.g. 'R²' for the hyperteacher). */
+    metric?: string;
+  };
   workload: string;
   backend: string;
   seconds: number;

@@ -59,10 +59,11 @@ test('an untrained model of the same architecture is judged memorizing', () => {
 
 test('judge picks the verdict by workload and names the workloads that have one otherwise', () => {
   expect(() => arithmeticVerdict(model, task, { ...fast, oodSplit: 'nope' })).toThrow(/no split nope/);
-  const vector = loadModelCheckpoint(path.join(FIXTURES, 'hyperteacher-mlp'));
+  expect(judge(model, task, 'fixtures/arith-add-nano').workload).toBe('arithmetic');
+  const vector = loadModelCheckpoint(path.join(FIXTURES, 'subroutines-vision-mlp'));
   try {
-    expect(() => judge(vector.model, vector.task, 'fixtures/hyperteacher-mlp')).toThrow(UsageError);
-    expect(() => judge(vector.model, vector.task, 'fixtures/hyperteacher-mlp')).toThrow(/no verdict for a vector model on task hyperteacher .*verdicts exist for lookup/);
+    expect(() => judge(vector.model, vector.task, 'fixtures/subroutines-vision-mlp')).toThrow(UsageError);
+    expect(() => judge(vector.model, vector.task, 'fixtures/subroutines-vision-mlp')).toThrow(/no verdict for a vector model on task subroutines .*verdicts exist for lookup/);
   } finally {
     vector.model.dispose();
   }
