@@ -29,6 +29,7 @@ import { readStoreFile } from '../lib/search/store';
 import { SearchRow } from '../lib/search/types';
 import { LookupTask } from '../lib/tasks/lookup';
 import { lookupVerdict } from '../probes/verdict/lookup';
+import { auroc, spearman as rankCorrelation } from '../probes/verdict/validation';
 
 function option(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,45 +47,10 @@ function writeResult(mode: string, data: object): string {
 
 // ---------------------------------------------------------------------------------------------- statistics
 
-export function ranks(x: readonly number[]): number[] {
-  const idx = x.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(x.length);
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
-    for (let k = i; k <= j; k++) r[idx[k][1]] = (i + j) / 2;
-    i = j + 1;
-  }
-  return r;
-}
+export { auroc } from '../probes/verdict/validation';
 
-export function pearson(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  if (n < 3) return NaN;
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
-  let s = 0;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < n; i++) {
-    s += (a[i] - ma) * (b[i] - mb);
-    sa += (a[i] - ma) ** 2;
-    sb += (b[i] - mb) ** 2;
-  }
-  return sa && sb ? s / Math.sqrt(sa * sb) : NaN;
-}
-
-export const spearman = (a: readonly number[], b: readonly number[]) => pearson(ranks(a), ranks(b));
-
-/** P(score of a positive > score of a negative), ties half. */
-export function auroc(scores: readonly number[], positive: readonly boolean[]): number {
-  const r = ranks(scores);
-  const nPos = positive.filter(Boolean).length;
-  const nNeg = positive.length - nPos;
-  if (!nPos || !nNeg) return NaN;
-  const sumPos = r.reduce((s, x, i) => s + (positive[i] ? x + 1 : 0), 0);
-  return (sumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}
+/** Spearman correlation, undefined (NaN) below 3 pairs. */
+export const spearman = (a: readonly number[], b: readonly number[]): number => (a.length < 3 ? NaN : rankCorrelation(a, b));
 
 const mean = (x: readonly number[]) => (x.length ? x.reduce((s, v) => s + v, 0) / x.length : NaN);
 const sd = (x: readonly number[]) => {

@@ -15,23 +15,27 @@ export interface ValidationRow {
   evidence: Record<string, number>;
 }
 
+/** 1-based ranks with ties sharing their mid-rank (what AUROC and Spearman need). */
+export function midRanks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const ranks = new Array<number>(values.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+    for (let k = i; k <= j; k++) ranks[order[k][1]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return ranks;
+}
+
 /**
  * Area under the ROC curve of `scores` for the binary `positives` (Mann–Whitney U with mid-ranks for ties):
  * the probability that a random positive scores above a random negative. NaN without both classes.
  */
 export function auroc(scores: readonly number[], positives: readonly boolean[]): number {
-  const n = scores.length;
-  const order = scores.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
-  const ranks = new Array<number>(n);
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && order[j + 1][0] === order[i][0]) j++;
-    const mid = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k][1]] = mid;
-    i = j + 1;
-  }
+  const ranks = midRanks(scores);
   const nPos = positives.filter(Boolean).length;
-  const nNeg = n - nPos;
+  const nNeg = scores.length - nPos;
   if (nPos === 0 || nNeg === 0) return NaN;
   const rankSum = positives.reduce((s, p, i) => (p ? s + ranks[i] : s), 0);
   return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
@@ -39,19 +43,8 @@ export function auroc(scores: readonly number[], positives: readonly boolean[]):
 
 /** Spearman rank correlation (Pearson on mid-ranks). */
 export function spearman(x: readonly number[], y: readonly number[]): number {
-  const rank = (v: readonly number[]) => {
-    const order = v.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
-    const r = new Array<number>(v.length);
-    for (let i = 0; i < v.length; ) {
-      let j = i;
-      while (j + 1 < v.length && order[j + 1][0] === order[i][0]) j++;
-      for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2;
-      i = j + 1;
-    }
-    return r;
-  };
-  const rx = rank(x);
-  const ry = rank(y);
+  const rx = midRanks(x);
+  const ry = midRanks(y);
   const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
   const mx = mean(rx);
   const my = mean(ry);
