@@ -3,12 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
+import { SequenceModel } from '../../lib/models/types';
 import { buildReport, exportCharts, parseChartFormats, Section, writeReport } from '../../lib/report';
 import { CheckpointIndex, histogramSpec, readStoreFile, storeFile, summarizeSearch, SEARCH_CONFIG_FILE } from '../../lib/search';
 import { ArithmeticTask } from '../../lib/tasks/arithmetic';
 import { LookupTask } from '../../lib/tasks/lookup';
-import { UsageError } from '../../lib/util/errors';
-import { arithmeticCheckpointSections, arithmeticVerdict, evidenceSection, judge, lookupCheckpointSections, lookupVerdict, verdictSection } from '../../probes/verdict';
+import {
+  arithmeticCheckpointSections, ArithmeticVerdict, evidenceSection, judge, lookupCheckpointSections, LookupVerdict, verdictSection,
+} from '../../probes/verdict';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
 
@@ -51,11 +53,10 @@ function chartsOf(section: Section): [string, import('vega-lite').TopLevelSpec][
 export function checkpointSections(dir: string, name: string): Section[] {
   const { model, task } = loadModelCheckpoint(dir);
   try {
-    if (model.kind === 'sequence' && task instanceof LookupTask) return lookupCheckpointSections(model, task, lookupVerdict(model, task), { name });
-    if (model.kind === 'sequence' && task instanceof ArithmeticTask && task.spec.op === 'add') {
-      return arithmeticCheckpointSections(model, task, arithmeticVerdict(model, task), { name });
-    }
     const verdict = judge(model, task, dir, { command: 'report' }); // throws for a workload without a verdict
+    // judge chose the verdict by these same tests, so the casts name what it returned.
+    if (task instanceof LookupTask) return lookupCheckpointSections(model as SequenceModel, task, verdict as LookupVerdict, { name });
+    if (task instanceof ArithmeticTask) return arithmeticCheckpointSections(model as SequenceModel, task, verdict as ArithmeticVerdict, { name });
     const b = verdict.behaviour;
     const detail = `${b.metric ?? 'exact match'} on ${b.split}: **${b.exactMatch.toFixed(3)}** — reported beside the score, never used in it`;
     return [verdictSection(name, verdict, detail, { workload: verdict.workload, 'instrument time (s)': verdict.seconds }), evidenceSection(name, verdict)];

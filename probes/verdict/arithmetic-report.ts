@@ -6,13 +6,12 @@ import { SequenceModel } from '../../lib/models/types';
 import { Section } from '../../lib/report';
 import { ArithmeticTask } from '../../lib/tasks/arithmetic';
 import { evaluateExamples } from '../../lib/train/evaluate';
-import { analyzeEquivalence, equivalenceChartSpec } from '../equivalence';
+import { equivalenceChartSpec } from '../equivalence';
 import { ArithmeticVerdict } from './arithmetic';
 import { CheckpointSectionsOptions, evidenceSection, slugName, splitChart, verdictSection } from './report';
 
 export function arithmeticCheckpointSections(model: SequenceModel, task: ArithmeticTask, verdict: ArithmeticVerdict, options: CheckpointSectionsOptions): Section[] {
   const perSplit = task.splitNames().map((split) => ({ split, exactMatch: evaluateExamples(model, task.split(split).examples).exactMatch }));
-  const eq = analyzeEquivalence(model, task, verdict.equivalence.split, { idSplit: 'train', search: false, representation: false });
   const name = options.name;
   const config = model.config as { nLayers?: number; dModel?: number };
   return [
@@ -28,7 +27,7 @@ export function arithmeticCheckpointSections(model: SequenceModel, task: Arithme
       kind: 'chart',
       title: `${name}: what the ${verdict.equivalence.split} answers are`,
       name: `${slugName(name)}-equivalence`,
-      spec: equivalenceChartSpec(eq, { title: `relations explaining ${verdict.equivalence.split} answers` }),
+      spec: equivalenceChartSpec(verdict.equivalence.analysis, { title: `relations explaining ${verdict.equivalence.split} answers` }),
       caption: 'Share of OOD answers each candidate relation predicts exactly, against its chance level under a random permutation of the answers (docs/instruments/equivalence.md).',
     },
   ];

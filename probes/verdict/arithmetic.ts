@@ -20,7 +20,7 @@ import { ArithmeticTask } from '../../lib/tasks/arithmetic';
 import { EncodedExample } from '../../lib/tasks/types';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { ComplensError } from '../../lib/util/errors';
-import { analyzeEquivalence, arithmeticRelations, representationCheck } from '../equivalence';
+import { analyzeEquivalence, arithmeticRelations, EquivalenceResult, representationCheck } from '../equivalence';
 import { clamp01, positionProbe, PositionProbeResult, scoreEvidence } from './evidence';
 import { DEFAULT_THRESHOLDS, EvidenceRow, Verdict } from './types';
 
@@ -36,7 +36,15 @@ export interface ArithmeticVerdictOptions {
 }
 
 export interface ArithmeticVerdict extends Verdict {
-  equivalence: { split: string; relation: string; explained: number; chance: number; distanceRatio: number };
+  equivalence: {
+    split: string;
+    relation: string;
+    explained: number;
+    chance: number;
+    distanceRatio: number;
+    /** The whole analysis of the OOD split (every candidate relation ranked), for reports. */
+    analysis: EquivalenceResult;
+  };
 }
 
 export function arithmeticVerdict(model: SequenceModel, task: ArithmeticTask, options: ArithmeticVerdictOptions = {}): ArithmeticVerdict {
@@ -139,7 +147,7 @@ export function arithmeticVerdict(model: SequenceModel, task: ArithmeticTask, op
     workload: 'arithmetic',
     backend: backendHeader(),
     seconds: (Date.now() - started) / 1000,
-    equivalence: { split: oodSplit, relation: relationName, explained: relation.fraction, chance: relation.baseline, distanceRatio: ratio },
+    equivalence: { split: oodSplit, relation: relationName, explained: relation.fraction, chance: relation.baseline, distanceRatio: ratio, analysis: eq },
   };
 }
 
