@@ -37,7 +37,7 @@ function replaceLine(text: string, lineNo: number, replacement: (line: string) =
 }
 
 describe('the data folder', () => {
-  it('is found beside the repository and holds the five samples', () => {
+  it('ships inside the repository and holds the five samples', () => {
     for (const s of PUBLIC_SAMPLES) expect(fs.existsSync(path.join(dataDir, s, 'train.tsv'))).toBe(true);
   });
 

@@ -25,7 +25,7 @@ export function readLookupSample(dirOrName: string, options: ReadLookupSampleOpt
     throw new FileFormatError(
       dir,
       `no such sample folder (a bare name such as "sample1" is looked up in the lookup-tables data folder; ` +
-        `set COMPLENS_DATA_DIR to the shared data folder that contains lookup-tables/)`,
+        `or set COMPLENS_DATA_DIR to a data folder that contains lookup-tables/)`,
     );
   }
   let bits: number | undefined;
