@@ -8,11 +8,12 @@ import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
 import { buildReport, Section, writeReport } from '../../lib/report';
 import { buildSearchConfig, defaultTrainerName, formatSummaryMarkdown, runSearch } from '../../lib/search';
+import { packageRoot } from '../../lib/util/package-root';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
 import { checkpointSections, searchSections } from './report';
 
-const FIXTURE = path.resolve(__dirname, '..', '..', 'fixtures', 'lookup-gru-compositional');
+const FIXTURE = path.join(packageRoot(), 'fixtures', 'lookup-gru-compositional');
 
 export const demoCommand: Command = {
   name: 'demo',

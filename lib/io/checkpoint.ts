@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendInfo, backendInfo } from '../backend';
 import { writeDirAtomic, writeFileAtomic } from '../util/atomic';
 import { ComplensError, FileFormatError, describe } from '../util/errors';
+import { packageRoot } from '../util/package-root';
 import {
   ExpectedTensor, HostTensor, bytesToFloat32, checkFloat32Tensor, compareToExpected, float32ToBytes, hostToTensor, isShape,
   nonFiniteReport, numel, tensorToHost,
@@ -66,7 +67,7 @@ let cachedVersion: string | undefined;
 export function complensVersion(): string {
   if (cachedVersion === undefined) {
     try {
-      const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version?: unknown };
+      const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
       cachedVersion = typeof pkg.version === 'string' ? pkg.version : 'unknown';
     } catch {
       cachedVersion = 'unknown';

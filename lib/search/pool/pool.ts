@@ -1,7 +1,8 @@
 /**
  * A pool of worker threads (piscina) that train and evaluate search jobs. Each thread initialises its own tfjs
- * backend. Threads run TypeScript through tsx: under the CLI (tsx) they inherit its loader from process.execArgv;
- * anywhere else (jest, plain node with compiled callers) the pool adds `--import tsx` itself.
+ * backend. From the compiled package (dist/, plain node) the thread is `thread.js` and needs no loader. From the
+ * TypeScript sources it is `thread.ts`, run through tsx: under the CLI (tsx) threads inherit its loader from
+ * process.execArgv; anywhere else (jest) the pool adds `--import tsx` itself.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -22,9 +23,12 @@ export function resolveWorkerCount(value: string | number | undefined, flag = '-
   return n;
 }
 
+/** This module's own extension: `.ts` when running from the sources, `.js` from dist/. */
+const OWN_EXT = path.extname(__filename);
+
 function threadExecArgv(): string[] {
   const argv = process.execArgv;
-  if (argv.some((a) => a.includes('tsx'))) return argv;
+  if (OWN_EXT !== '.ts' || argv.some((a) => a.includes('tsx'))) return argv;
   return [...argv, '--import', pathToFileURL(require.resolve('tsx')).href];
 }
 
@@ -33,7 +37,7 @@ export class ThreadPool {
 
   constructor(readonly threads: number) {
     this.pool = new Piscina({
-      filename: path.join(__dirname, 'thread.ts'),
+      filename: path.join(__dirname, `thread${OWN_EXT}`),
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 60_000,
