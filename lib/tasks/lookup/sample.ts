@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../../util/atomic';
 import { ConfigError, FileFormatError } from '../../util/errors';
+import { findSplitViolation } from './invariants';
 import { resolveSampleDir } from './paths';
 import { LOOKUP_SPLIT_NAMES, LookupDataset, LookupRow, LookupSplitName } from './rows';
 import { isBijection, tableName, toBits } from './tables';
@@ -38,7 +39,7 @@ export function readLookupSample(dirOrName: string, options: ReadLookupSampleOpt
       }
       continue;
     }
-    const result = parseLookupTsv(fs.readFileSync(file, 'utf8'), file, { bits });
+    const result = parseLookupTsv(readSplitFile(file), file, { bits });
     bits = result.bits;
     parsed.push({ file, split, lines: result.lines });
   }
@@ -46,7 +47,29 @@ export function readLookupSample(dirOrName: string, options: ReadLookupSampleOpt
   const tables = inferTables(parsed, bits, dir);
   const splits: Partial<Record<LookupSplitName, LookupRow[]>> = {};
   for (const p of parsed) splits[p.split] = p.lines.map((l) => l.row);
+  const bySplit = new Map(parsed.map((p) => [p.split, p]));
+  const violation = findSplitViolation(splits, bits, (split, i) => {
+    const p = bySplit.get(split);
+    const file = p?.file ?? path.join(dir, `${split}.tsv`);
+    return i === undefined || !p ? file : `${file}:${p.lines[i].line}`;
+  });
+  if (violation) throw new FileFormatError(violation.at, `expected ${violation.expected}, got ${JSON.stringify(violation.got)}`);
   return { bits, tables, splits };
+}
+
+/** A split file far larger than any lookup domain could need is refused before it is read into one string. */
+export const MAX_SPLIT_FILE_BYTES = 64 * 1024 * 1024;
+
+function readSplitFile(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new FileFormatError(file, 'expected a file of tab-separated rows, found a directory or special file');
+    if (stat.size > MAX_SPLIT_FILE_BYTES) throw new FileFormatError(file, `${stat.size} bytes: expected at most ${MAX_SPLIT_FILE_BYTES} for a lookup split`);
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof FileFormatError) throw err;
+    throw new FileFormatError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }
 
 /**

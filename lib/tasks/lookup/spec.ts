@@ -7,7 +7,7 @@ import { requireInt, requireObject, requireOneOf } from '../../util/validate';
 import { LOOKUP_ENCODINGS, LookupEncoding } from './encoding';
 import { GeneratedSplit, validateGeneratedSplit } from './generate';
 import { ExplicitSplit, validateExplicitSplit } from './splits';
-import { MAX_BITS } from './tables';
+import { MAX_BITS, MAX_TABLES } from './tables';
 
 export const LOOKUP_REGIMES = ['atomic+composed', 'composed-only'] as const;
 /** 'composed-only' drops the atomic (single-table) rows from train: the digest's composed-only regime (§A.6). */
@@ -23,8 +23,7 @@ export interface LookupSpec {
   regime: LookupRegime;
 }
 
-/** Vocab and label arrays grow with the table count; far beyond any lookup experiment. */
-export const MAX_TABLES = 256;
+export { MAX_TABLES } from './tables';
 
 const FIELDS = ['kind', 'bits', 'tables', 'split', 'encoding', 'regime'];
 

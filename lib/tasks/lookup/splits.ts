@@ -5,6 +5,7 @@
 import { ConfigError } from '../../util/errors';
 import { requireObject } from '../../util/validate';
 import { generateSplitRows, GeneratedSplit } from './generate';
+import { findSplitViolation } from './invariants';
 import {
   formatRowKey,
   isLookupSplitName,
@@ -47,16 +48,20 @@ export function validateExplicitSplit(value: unknown, field: string, numTables: 
   const rowsField = `${field}.rows`;
   const rows = requireObject(o.rows, rowsField);
   const out: Partial<Record<LookupSplitName, string[]>> = {};
+  const parsed: Partial<Record<LookupSplitName, LookupRow[]>> = {};
   for (const [name, keys] of Object.entries(rows)) {
     if (!isLookupSplitName(name)) throw new ConfigError(`${rowsField}.${name}`, `a split name (${LOOKUP_SPLIT_NAMES.join(', ')})`, name);
     if (!Array.isArray(keys)) throw new ConfigError(`${rowsField}.${name}`, 'an array of row strings', keys);
-    keys.forEach((key, i) => {
+    parsed[name] = keys.map((key, i) => {
       const row = parseRowKey(key, bits, numTables);
       if (typeof row === 'string') throw new ConfigError(`${rowsField}.${name}[${i}]`, row, key);
+      return row;
     });
     out[name] = keys.slice();
   }
   if (!out.train || out.train.length === 0) throw new ConfigError(`${rowsField}.train`, 'a non-empty list of training rows', out.train);
+  const violation = findSplitViolation(parsed, bits, (split, i) => `${rowsField}.${split}${i === undefined ? '' : `[${i}]`}`);
+  if (violation) throw new ConfigError(violation.at, violation.expected, violation.got);
   return { kind: 'explicit', rows: out };
 }
 

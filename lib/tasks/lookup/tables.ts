@@ -9,6 +9,9 @@ import { requireInt } from '../../util/validate';
 /** Upper bound on `bits`: tables and per-state arrays grow as 2^bits, and 2^10 states is already far past the domain. */
 export const MAX_BITS = 10;
 
+/** Vocab and label arrays grow with the table count; far beyond any lookup experiment. */
+export const MAX_TABLES = 256;
+
 /** "011" for (3, 3): fixed width, most significant bit first. */
 export function toBits(value: number, bits: number): string {
   requireInt(bits, 'bits', 1, MAX_BITS);

@@ -5,7 +5,7 @@
  */
 import { FileFormatError } from '../../util/errors';
 import { LookupRow } from './rows';
-import { MAX_BITS, tableIndex, tableName, toBits, trajectory } from './tables';
+import { MAX_BITS, MAX_TABLES, tableIndex, tableName, toBits, trajectory } from './tables';
 
 /** One line of the text with everything it states: the row and the values its target column claims. */
 export interface ParsedLookupLine {
@@ -76,6 +76,8 @@ export function parseLookupTsv(text: string, file: string, options: ParseLookupO
     const tables = names.map((name) => {
       const t = tableIndex(name);
       if (t < 0) fail(`unknown table "${name}": expected a table name t1, t2, ...`);
+      // Without this bound "t4294967296" parses to an index no array can hold, and the row silently loads.
+      if (t >= MAX_TABLES) fail(`table "${name}" out of range: expected t1..t${MAX_TABLES}`);
       if (options.tables && t >= options.tables.length) {
         fail(`unknown table "${name}": expected t1..t${options.tables.length}`);
       }
