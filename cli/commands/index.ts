@@ -14,5 +14,7 @@ import { workerCommand } from './worker';
 import { probeCommand } from './probe';
 import { reportCommand } from './report';
 import { trainCommand } from './train';
+import { importCommand } from './import';
+import { exportCommand } from './export';
 
-export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand, reportCommand, searchCommand, workerCommand, sweepCommand, validateVerdictCommand, demoCommand];
+export const commands: Command[] = [trainCommand, evalCommand, infoCommand, extractFsaCommand, ablateCommand, analyzeCommand, equivCommand, probeCommand, reportCommand, importCommand, exportCommand, searchCommand, workerCommand, sweepCommand, validateVerdictCommand, demoCommand];

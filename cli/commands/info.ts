@@ -27,6 +27,8 @@ export const infoCommand: Command = {
       `versions     ${Object.entries(meta.versions).map(([k, v]) => `${k}@${v}`).join(' ')}`,
       `weights      ${meta.weights.file} ${meta.weights.bytes} bytes sha256 ${meta.weights.sha256.slice(0, 16)}…`,
     ];
+    const source = meta.extra.importedFrom as { file?: string; format?: string; sha256?: string } | undefined;
+    if (source?.file) lines.push(`imported     from ${source.file} (${source.format}) sha256 ${source.sha256}`);
     if (training.steps !== undefined) lines.push(`training     ${training.steps} steps (${training.stoppedBecause}), ${training.wallSeconds?.toFixed(1)} s`);
     for (const e of training.evaluation ?? []) lines.push(`  ${e.split.padEnd(34)} ${percent(e.exactMatch)}`);
     console.log(lines.join('\n'));

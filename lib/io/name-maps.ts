@@ -139,11 +139,20 @@ export function extraRules(extra: readonly ExtraMapping[] = []): MapRule[] {
   return extra.map((e) => simpleRule(e.external, e.complens, e.transform));
 }
 
+/**
+ * The highest layer index a name may carry (complens models have at most 64 layers). Checked before anything is
+ * allocated: without it `h.99999999.ln_1.weight` would make the map build rules for 10^8 layers.
+ */
+export const MAX_LAYER_INDEX = 63;
+
 function layerIndices(names: string[], pattern: RegExp): number[] {
   let max = -1;
   for (const n of names) {
     const m = pattern.exec(n);
-    if (m) max = Math.max(max, Number(m[1]));
+    if (!m) continue;
+    const index = m[1].length > 6 ? Infinity : Number(m[1]);
+    if (index > MAX_LAYER_INDEX) throw new ComplensError(`tensor "${n}": layer index ${m[1]} exceeds the maximum ${MAX_LAYER_INDEX}`);
+    max = Math.max(max, index);
   }
   // Every layer up to the highest one seen, so a gap shows up as missing tensors rather than a silent skip.
   return Array.from({ length: Math.max(max + 1, 1) }, (_, i) => i);
