@@ -1,0 +1,91 @@
+/**
+ * The library half of complens's public API (the package entry point `index.ts` adds the instruments from
+ * `probes/`). Modules whose own index is already a curated surface are re-exported whole; elsewhere only what a
+ * researcher calls is listed, so refactoring internals never changes what `import … from 'complens'` offers.
+ * Nothing here may import `probes/` or `cli/` (dependency direction cli → probes → lib).
+ */
+
+// Backend: pick tfjs-node / wasm / cpu once, and describe it in logs and checkpoints.
+export { initBackend, backendInfo, backendHeader } from './backend';
+export type { BackendName, BackendInfo } from './backend';
+
+// Tasks: the registry and the four families.
+export { createTask, createSequenceTask, registerTask, taskKinds, validateTaskSpec } from './tasks/registry';
+export type { TaskEntry } from './tasks/registry';
+export { isSequenceTask } from './tasks/types';
+export type { EncodedExample, TaskSplit, TaskBase, SequenceTask } from './tasks/types';
+export * from './tasks/lookup';
+export * from './tasks/arithmetic';
+export * from './tasks/hyperteacher';
+export * from './tasks/subroutines';
+export type { Dfa } from './automata/types';
+
+// Models: the registry, the interfaces and the three architectures.
+export { createModel, registerArchitecture, architectureNames, validateModelConfig } from './models/registry';
+export type { ArchitectureEntry } from './models/registry';
+export type {
+  Params, SequenceBatch, DecodeMode, ForwardOptions, DropoutOptions, ParamSpec, ModelBase, SequenceModel, VectorBatch,
+  VectorModel, AnyModel,
+} from './models/types';
+export * from './models/rnn';
+export * from './models/transformer';
+export * from './models/mlp';
+
+// Hooks: named intermediate activations (runWithCache / runWithHooks are methods of every model).
+export { HookRuntime, NO_HOOKS, disposeResult, runHooked } from './hooks';
+export type { HookContext, HookFn, HookMap, CacheResult } from './hooks';
+
+// Data batches.
+export { makeBatch, evaluationBatches, epochBatches, bucketize } from './data/batches';
+export type { Bucket } from './data/batches';
+
+// Checkpoints, safetensors import/export and PyTorch name maps.
+export * from './io';
+
+// Training and evaluation.
+export { TRAIN_DEFAULTS, validateTrainConfig } from './train/config';
+export type { SequenceTrainConfig } from './train/config';
+export { trainSequenceModel } from './train/sequence';
+export type { TrainPoint, TrainResult, TrainOptions, TrainState } from './train/sequence';
+export { trainAndSave, taskFromConfig, modelFromConfig } from './train/job';
+export type { TrainJob, SplitResult, JobResult, JobOptions } from './train/job';
+export { evaluateExamples, answerLoss } from './train/evaluate';
+export type { SplitEvaluation } from './train/evaluate';
+export { VECTOR_TRAIN_DEFAULTS, trainVectorModel, predictVectors, validateVectorTrainConfig } from './train/vector';
+export type {
+  VectorTrainConfig, VectorData, LabelledVectors, VectorTrainResult, VectorTrainOptions, VectorTrainPoint, VectorTrainState,
+} from './train/vector';
+export {
+  VECTOR_JOB_DEFAULTS, VECTOR_WORKLOADS, trainVectorJob, evaluateSavedVectorModel, resolveVectorJob, taskOfJob,
+} from './train/vector-job';
+export type {
+  VectorTrainJob, VectorJobResult, VectorJobOptions, VectorWorkload, VectorJobTraining, ResolvedVectorJob,
+} from './train/vector-job';
+export { evaluateVectorModel, evaluateHyperteacher, evaluateSubroutines, evaluationRows, flattenEvaluation } from './eval/vector';
+export type {
+  VectorEvaluation, HyperteacherEvaluation, SubroutineEvaluation, HyperteacherSplitResult, SubroutineSplitResult,
+  HyperteacherEvalOptions, SubroutineEvalOptions, VectorEvalOptions,
+} from './eval/vector';
+
+// Haystack search over seeds.
+export {
+  runSearch, buildSearchConfig, readSearchConfig, parseSeedList, readStoreFile, storeFile, checkpointDir, summarizeSearch,
+  writeSearchSummary, chanceBaselines, RandomTaskCodesTask, CHECKPOINTS_DIR, CHECKPOINT_INDEX, RESULTS_FILE, ThreadPool,
+  resolveWorkerCount,
+} from './search';
+export type {
+  RunSearchOptions, RunSearchResult, SearchPlan, SearchConfig, SearchConfigInput, RetentionSettings, SearchModelSettings,
+  RetentionCategory, CheckpointIndex, StoreReadReport, SearchSummary, RegimeSummary, ControlSummary, PaperComparisonRow,
+  ChanceBaseline, RandomTaskCodesSpec, SearchRow, SplitMetrics, CurveSummary, StopReason, SearchTrainer, SearchJob,
+  MemberOutcome,
+} from './search';
+
+// Reports and notebook display.
+export * from './report';
+export { showChart, showTable, showText, showNote } from './report/notebook';
+export type { NotebookDisplay, ShowChartOptions, ShowTableOptions } from './report/notebook';
+
+// Errors a caller can act on, and the seeded random source.
+export { ComplensError, UsageError, ConfigError, FileFormatError } from './util/errors';
+export { Rng } from './util/random';
+export { packageRoot } from './util/package-root';
