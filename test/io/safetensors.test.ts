@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import { halfToFloat, readSafetensors, rnnNameMap, importSafetensors, writeSafetensors } from '../../lib/io';
 import { FileFormatError } from '../../lib/util/errors';
+import { findPython, testWith } from './torch/python';
 
 let root: string;
 beforeAll(async () => {
@@ -203,22 +204,12 @@ describe('readSafetensors rejects malformed files, naming the file and tensor', 
   });
 });
 
-/** A python interpreter with the given modules, or undefined. */
-function python(modules: string[]): string | undefined {
-  for (const exe of ['/usr/bin/python3', 'python3']) {
-    const r = spawnSync(exe, ['-c', modules.map((m) => `import ${m}`).join('; ') || 'pass'], { encoding: 'utf8' });
-    if (r.status === 0) return exe;
-  }
-  return undefined;
-}
+const plainPython = findPython(['struct', 'json']);
+const torchPython = findPython(['torch', 'numpy']);
 
 describe('files written by other implementations', () => {
-  test('a file written by plain python (struct) reads back', () => {
-    const exe = python(['struct', 'json']);
-    if (!exe) {
-      console.warn('SKIPPED: no python3 found; the python-written safetensors check did not run');
-      return;
-    }
+  testWith(plainPython)('a file written by plain python (struct) reads back', async () => {
+    const exe = plainPython.exe!;
     const file = path.join(root, 'py.safetensors');
     const script = `
 import json, struct, sys
@@ -246,12 +237,8 @@ with open(sys.argv[1], 'wb') as out:
     expect(Math.abs(tensors.bf16.data[2] - 3.0e-5) / 3.0e-5).toBeLessThan(2 ** -7);
   });
 
-  test('a torch nn.GRU state dict (numpy + struct) imports through the RNN name map', () => {
-    const exe = python(['torch', 'numpy']);
-    if (!exe) {
-      console.warn('SKIPPED: torch is not importable by /usr/bin/python3 or python3; the torch state-dict import check did not run');
-      return;
-    }
+  testWith(torchPython)('a torch nn.GRU state dict (numpy + struct) imports through the RNN name map', async () => {
+    const exe = torchPython.exe!;
     const file = path.join(root, 'torch-gru.safetensors');
     const script = `
 import json, struct, sys, torch, numpy as np
