@@ -13,6 +13,7 @@ import { LookupTask, tableIndex } from '../../lib/tasks/lookup';
 import { SubroutineTask } from '../../lib/tasks/subroutines';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { ComplensError, ConfigError, UsageError } from '../../lib/util/errors';
+import { checkOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
 import { renderSvg } from '../../probes/charts';
 import {
@@ -73,6 +74,7 @@ export const ablateCommand: Command = {
     const target = String(f.subroutine ?? 'all');
     const quiet = Boolean(f.quiet);
     const out = String(f.out ?? path.join('runs', `ablate-${path.basename(path.resolve(dir))}`));
+    checkOutputDir(out, 'ablate');
 
     await initBackend();
     const { model, task } = loadModelCheckpoint(dir);

@@ -2,6 +2,7 @@
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { writeFileAtomic } from '../../lib/util/atomic';
+import { checkOutputFile } from '../../lib/util/output';
 import { judge } from '../../probes/verdict';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
@@ -26,6 +27,7 @@ export const analyzeCommand: Command = {
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();
     const dir = args.positionals[0];
+    if (args.flags.out) checkOutputFile(String(args.flags.out), 'verdict');
     const { model, task } = loadModelCheckpoint(dir);
     try {
       const verdict = judge(model, task, dir, { seed: args.flags.seed as number });

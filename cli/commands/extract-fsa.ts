@@ -5,6 +5,7 @@ import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { LookupTask } from '../../lib/tasks/lookup';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { UsageError } from '../../lib/util/errors';
+import { checkOutputDir } from '../../lib/util/output';
 import { extractLookupAutomaton, toSvg } from '../../probes/automata';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
@@ -28,6 +29,7 @@ export const extractFsaCommand: Command = {
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();
     const dir = args.positionals[0];
+    if (args.flags.out) checkOutputDir(String(args.flags.out), 'extract-fsa');
     const { model, task } = loadModelCheckpoint(dir);
     try {
       if (model.kind !== 'sequence' || !(task instanceof LookupTask)) throw new UsageError(`extract-fsa: ${dir} is not a sequence model on a lookup-table task`);

@@ -7,6 +7,7 @@ import { SequenceModel } from '../../lib/models/types';
 import { isSequenceTask } from '../../lib/tasks/types';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { UsageError } from '../../lib/util/errors';
+import { checkOutputFile } from '../../lib/util/output';
 import { collectActivations } from '../../probes/activations';
 import { renderSvg } from '../../probes/charts';
 import { probeDataset, selectivityHeatmap } from '../../probes/linear';
@@ -35,6 +36,7 @@ export const probeCommand: Command = {
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();
     const dir = args.positionals[0];
+    if (args.flags.heatmap) checkOutputFile(String(args.flags.heatmap), 'chart', '--heatmap');
     const { model, task } = loadModelCheckpoint(dir);
     try {
       if (model.kind !== 'sequence' || !isSequenceTask(task)) throw new UsageError(`probe: ${dir} is not a sequence model on a sequence task`);

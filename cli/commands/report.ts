@@ -11,6 +11,7 @@ import { LookupTask } from '../../lib/tasks/lookup';
 import {
   arithmeticCheckpointSections, ArithmeticVerdict, evidenceSection, judge, lookupCheckpointSections, LookupVerdict, verdictSection,
 } from '../../probes/verdict';
+import { checkOutputDir, checkOutputFile, claimOutputDir } from '../../lib/util/output';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
 
@@ -26,17 +27,22 @@ export const reportCommand: Command = {
   ],
   details: 'The page needs no network: charts are rendered to inline SVG, with their vega-lite specs embedded beside them.',
   async run(args: ParsedArgs): Promise<number> {
+    // Every flag is checked before the page is written: a bad --format used to fail after report.html was replaced.
+    const out = String(args.flags.out);
+    checkOutputFile(out, 'report');
+    const formats = parseChartFormats(args.flags.format as string[]);
+    if (args.flags.charts) checkOutputDir(String(args.flags.charts), 'charts', '--charts');
     await initBackend();
     const target = args.positionals[0];
     const sections = fs.existsSync(path.join(target, SEARCH_CONFIG_FILE))
       ? await searchSections(target, args.flags.analyze as number)
       : checkpointSections(target, path.basename(path.resolve(target)));
     const html = await buildReport({ title: `complens report: ${path.basename(path.resolve(target))}`, backend: backendHeader(), sections, meta: { source: target } });
-    const out = String(args.flags.out);
     writeReport(out, html);
     if (args.flags.charts) {
       const specs = Object.fromEntries(sections.flatMap((s) => chartsOf(s)));
-      await exportCharts(specs, String(args.flags.charts), parseChartFormats(args.flags.format as string[]));
+      claimOutputDir(String(args.flags.charts), 'charts', '--charts');
+      await exportCharts(specs, String(args.flags.charts), formats);
     }
     console.log(`report: ${path.resolve(out)}`);
     return 0;

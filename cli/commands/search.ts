@@ -11,6 +11,7 @@ import { Command } from '../command';
 import { runCommand } from '../run';
 import { LookupRegime } from '../../lib/tasks/lookup';
 import { UsageError } from '../../lib/util/errors';
+import { checkOutputDir } from '../../lib/util/output';
 import { TRAIN_DEFAULTS } from '../../lib/train/config';
 import { GUIDED_DEFAULTS, GuidedSettings, runGuidedSearch } from '../../lib/search/guided';
 import { GUIDED_STRATEGIES, GuidedStrategy } from '../../lib/search/guided/policy';
@@ -109,6 +110,8 @@ export const searchCommand: Command = {
     const quiet = Boolean(f.quiet);
     if (typeof f.summary === 'string') {
       const dir = path.resolve(f.summary);
+      if (!fs.existsSync(dir)) throw new UsageError(`search: --summary ${f.summary}: no such search folder`);
+      checkOutputDir(f.summary, 'search', '--summary');
       const summary = await writeSearchSummary(dir);
       process.stdout.write(formatSummaryMarkdown(summary) + '\n');
       if (!quiet) process.stderr.write(`summary written to ${path.join(dir, summary.files.markdown)} and ${summary.files.json}\n`);
@@ -137,6 +140,7 @@ export const searchCommand: Command = {
     }
     const splitName = path.basename(String(f.split)).replace(/[^A-Za-z0-9._+-]/g, '_');
     const out = typeof f.out === 'string' ? f.out : path.join('runs', `${guided ? 'guided' : 'search'}-${f.task}-${splitName}-${f.model}`);
+    checkOutputDir(out, 'search');
     if (!guided && fs.existsSync(path.join(out, 'guided.json'))) throw new UsageError(`search: ${out} holds a guided search; pass --strategy guided (with its flags) to continue it`);
     const config = buildSearchConfig({
       split: String(f.split),

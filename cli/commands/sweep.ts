@@ -18,6 +18,7 @@ import { SUBROUTINE_VARIANTS } from '../../lib/tasks/subroutines';
 import { resolveVectorJob, trainVectorJob, VECTOR_JOB_DEFAULTS, VECTOR_WORKLOADS, VectorTrainJob, VectorWorkload } from '../../lib/train/vector-job';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { ComplensError, UsageError } from '../../lib/util/errors';
+import { checkOutputDir } from '../../lib/util/output';
 import { formatSeconds, Progress } from '../../lib/util/progress';
 import { chartConfig, renderSvg } from '../../probes/charts';
 import { ParsedArgs } from '../args';
@@ -345,6 +346,7 @@ export const sweepCommand: Command = {
       if (axis in base.task) throw new UsageError(`sweep: ${f.config} sets task.${axis}, which the sweep varies; remove it from the file`);
     }
     const out = String(f.out ?? path.join('runs', `sweep-${workload}`));
+    checkOutputDir(out, 'sweep');
     const quiet = Boolean(f.quiet);
     await initBackend();
     if (!quiet) console.error(`complens sweep · ${workload} · ${backendHeader()} · out ${out}`);

@@ -11,7 +11,6 @@
  * `trainVectorCommand` ('train-vector') and `evalVectorCommand` ('eval-vector') wrap the same handlers as
  * stand-alone commands.
  */
-import * as fs from 'fs';
 import { backendHeader, initBackend } from '../../lib/backend';
 import { evaluationRows, VectorEvaluation } from '../../lib/eval/vector';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
@@ -21,10 +20,12 @@ import {
   defaultVectorOut, evaluateSavedVectorModel, isVectorWorkload, resolveVectorJob, trainVectorJob, VECTOR_JOB_DEFAULTS, VECTOR_WORKLOADS,
   VectorTrainJob,
 } from '../../lib/train/vector-job';
-import { ComplensError, UsageError } from '../../lib/util/errors';
+import { UsageError } from '../../lib/util/errors';
+import { checkOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
 import { FlagSpec, ParsedArgs } from '../args';
 import { Command } from '../command';
+import { JobFile, readJobFile as readConfigFile } from '../config-file';
 import { formatNumber, formatTable, percent } from '../format';
 
 const ht = VECTOR_JOB_DEFAULTS.hyperteacher;
@@ -85,33 +86,15 @@ export function vectorOnlyFlags(existing: readonly FlagSpec[]): FlagSpec[] {
 /** Names of the flags only vector training has. */
 export const VECTOR_ONLY_FLAG_NAMES = ['modules', 'max-active', 'frac-ood', 'support', 'ht-encoding', 'variant', 'train-size', 'width', 'depth', 'task-seed', 'eval-tasks'];
 
-interface JobFile {
-  task?: Record<string, unknown>;
-  model?: Record<string, unknown>;
-  training?: Record<string, unknown>;
-  seed?: unknown;
-}
-
+/** Kept for callers that imported it from here (sweep); the reader and its checks live in cli/config-file.ts. */
 export function readJobFile(file: string | undefined): JobFile {
-  if (!file) return {};
-  if (!fs.existsSync(file)) throw new UsageError(`--config: no such file ${file}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ComplensError(`${file}: not valid JSON (${(err as Error).message})`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ComplensError(`${file}: expected a JSON object with task, model and training sections`);
-  for (const key of Object.keys(json)) {
-    if (!['task', 'model', 'training', 'seed'].includes(key)) throw new ComplensError(`${file}: unknown section ${JSON.stringify(key)} (known: task, model, training, seed)`);
-  }
-  return json as JobFile;
+  return readConfigFile(file, 'vector');
 }
 
 /** True when the arguments ask for a vector workload (by --task or by the config file's task.kind). */
 export function wantsVectorTraining(args: ParsedArgs): boolean {
   if (args.flags.task !== undefined) return isVectorWorkload(args.flags.task);
-  return isVectorWorkload(readJobFile(args.flags.config as string | undefined).task?.kind);
+  return isVectorWorkload(readConfigFile(args.flags.config as string | undefined, 'any').task?.kind);
 }
 
 /** The job described by flags and an optional config file (flags override the file). */
@@ -170,6 +153,7 @@ export function vectorJobFromArgs(args: ParsedArgs): VectorTrainJob & { out: str
   ]);
   const job = { task, model, training, seed };
   const out = String(f.out ?? defaultVectorOut(resolveVectorJob(job)));
+  checkOutputDir(out, 'checkpoint');
   return { ...job, out };
 }
 

@@ -1,17 +1,19 @@
 /** `complens train`: train one model on a task and save it as a checkpoint (resumable after a kill). */
-import * as fs from 'fs';
 import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
-import { SequenceTrainConfig } from '../../lib/train/config';
+import { validateTaskSection } from '../../lib/tasks/config';
+import { SequenceTrainConfig, validateTrainConfig } from '../../lib/train/config';
 import { trainAndSave, TrainJob } from '../../lib/train/job';
-import { ComplensError, UsageError } from '../../lib/util/errors';
+import { UsageError } from '../../lib/util/errors';
+import { checkOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
 import { FlagSpec, ParsedArgs } from '../args';
 import { Command } from '../command';
+import { readJobFile } from '../config-file';
 import { formatTable, percent } from '../format';
 import { vectorOnlyFlags, vectorTrainCommandHandler, wantsVectorTraining } from './train-vector';
 
-const SEQUENCE_FLAGS: FlagSpec[] = [
+export const SEQUENCE_FLAGS: FlagSpec[] = [
     { name: 'config', type: 'string', value: 'FILE', help: 'JSON file with task, model and training sections' },
     { name: 'task', type: 'string', choices: ['lookup', 'arithmetic', 'hyperteacher', 'subroutines'], help: 'task family (default: lookup)' },
     { name: 'sample', type: 'string', value: 'NAME|DIR', help: 'public lookup-table sample (sample1..sample5) or a folder in that format (default: sample1)' },
@@ -91,20 +93,16 @@ export const trainCommand: Command = {
 
 export function jobFromArgs(args: ParsedArgs): TrainJob {
   const f = args.flags;
-  let file: { task?: Record<string, unknown>; model?: Record<string, unknown>; training?: Record<string, unknown> } = {};
-  if (f.config) {
-    const p = String(f.config);
-    if (!fs.existsSync(p)) throw new UsageError(`--config: no such file ${p}`);
-    try {
-      file = JSON.parse(fs.readFileSync(p, 'utf8'));
-    } catch (err) {
-      throw new ComplensError(`${p}: not valid JSON (${(err as Error).message})`);
-    }
-  }
+  const config = f.config === undefined ? undefined : String(f.config);
+  const file = readJobFile(config, 'sequence');
   const set = <T extends Record<string, unknown>>(base: T | undefined, entries: [string, unknown][]): T =>
     Object.assign({}, base, Object.fromEntries(entries.filter(([, v]) => v !== undefined))) as T;
-  const seed = (f.seed as number | undefined) ?? 0;
-  const kind = f.task ?? file.task?.kind ?? 'lookup';
+  const seed = (f.seed as number | undefined) ?? file.seed ?? 0;
+  const fileKind = file.task ? String(file.task.kind ?? 'lookup') : undefined;
+  if (f.task !== undefined && fileKind !== undefined && f.task !== fileKind) {
+    throw new UsageError(`train: --task ${f.task} but ${config} describes a ${fileKind} task; give one`);
+  }
+  const kind = f.task ?? fileKind ?? 'lookup';
   const arithmetic = kind === 'arithmetic';
   if (f.sample !== undefined && f.split !== undefined && f.sample !== f.split) {
     throw new UsageError(`train: --sample ${f.sample} and --split ${f.split} name the same setting; give one`);
@@ -142,5 +140,9 @@ export function jobFromArgs(args: ParsedArgs): TrainJob {
   const dataName = arithmetic ? String(task.op ?? 'add') : task.splitSeed !== undefined ? `gen${task.splitSeed}` : path.basename(String(task.sample ?? 'sample1'));
   const modelName = transformer ? String(model.preset ?? 'transformer') : String(model.cell ?? 'gru');
   const out = String(f.out ?? path.join('runs', `${kind}-${dataName}-${modelName}-s${seed}`));
+  // Flags merged into the file's sections are checked again, and the output path too, before anything is written.
+  validateTaskSection(task, 'task');
+  validateTrainConfig(training);
+  checkOutputDir(out, 'checkpoint');
   return { task, model, training, seed, out };
 }

@@ -14,6 +14,7 @@ import { LookupTask, lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { trainSequenceModel } from '../../lib/train/sequence';
 import { TRAIN_DEFAULTS } from '../../lib/train/config';
 import { writeFileAtomic } from '../../lib/util/atomic';
+import { checkOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
 import { lookupVerdict, summarizeValidation, ValidationRow, ValidationSummary } from '../../probes/verdict';
 import { ParsedArgs } from '../args';
@@ -38,9 +39,10 @@ export const validateVerdictCommand: Command = {
     const quiet = Boolean(args.flags.quiet);
     const out = String(args.flags.out);
     const rowsFile = path.join(out, 'rows.jsonl');
-    fs.mkdirSync(out, { recursive: true });
+    checkOutputDir(out, 'verdict-validation');
     const task = lookupTaskFromSample(String(args.flags.split));
     const seeds = parseSeedList(String(args.flags.seeds), '--seeds');
+    fs.mkdirSync(out, { recursive: true });
     const done = new Map<number, ValidationRow>();
     if (fs.existsSync(rowsFile)) {
       for (const line of fs.readFileSync(rowsFile, 'utf8').split('\n')) {

@@ -60,8 +60,14 @@ export function poolSize(split: ArithmeticSplitName): number {
   }
 }
 
+const FIELDS = ['kind', 'op', 'padWidth', 'idDigits', 'sizes', 'seed'];
+
 export function validateArithmeticSpec(json: unknown, field = 'task'): ArithmeticSpec {
   const o = requireObject(json, field);
+  // A misspelt field would otherwise fall back to its default without a word (e.g. "opp": "mul" trains addition).
+  for (const key of Object.keys(o)) {
+    if (!FIELDS.includes(key)) throw new ConfigError(`${field}.${key}`, `no such field (known: ${FIELDS.join(', ')})`, o[key]);
+  }
   const kind = requireOneOf(o.kind ?? 'arithmetic', `${field}.kind`, ['arithmetic'] as const);
   const op = requireOneOf(o.op ?? ARITHMETIC_DEFAULTS.op, `${field}.op`, ARITHMETIC_OPS);
   // 4 is the least width with a thousands position for the 4-digit OOD operands.

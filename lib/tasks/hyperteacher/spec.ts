@@ -54,6 +54,8 @@ export const HYPERTEACHER_DEFAULTS: Omit<HyperteacherSpec, 'seed'> = {
 /** Enough for every sweep of the paper (M=32, K=7 has 4,514,872 combinations); combinations are uint32 bitmasks. */
 export const MAX_COMBINATIONS = 5_000_000;
 export const MAX_MODULES = 32;
+/** 2^24 floats (64 MB): far above the papers' settings, far below what exhausts the wasm heap. */
+export const MAX_TASK_FLOATS = 2 ** 24;
 
 const FIELDS = [...Object.keys(HYPERTEACHER_DEFAULTS), 'seed'];
 
@@ -86,6 +88,15 @@ export function validateHyperteacherSpec(json: unknown, field = 'task'): Hyperte
     support: requireOneOf(o.support ?? d.support, `${field}.support`, HT_SUPPORTS),
     seed: requireInt(o.seed, `${field}.seed`, 0),
   };
+  // Each field is in range on its own, but the products are what get allocated (teacher weights, one task's rows).
+  const teacherWeights = spec.modules * spec.hiddenSize * (spec.inputSize + spec.outputSize);
+  if (teacherWeights > MAX_TASK_FLOATS) {
+    throw new ConfigError(`${field}.hiddenSize`, `a size with modules × hiddenSize × (inputSize + outputSize) <= ${MAX_TASK_FLOATS} teacher weights (this gives ${teacherWeights})`, spec.hiddenSize);
+  }
+  const rows = Math.max(spec.samplesPerTask, spec.shots) * (spec.inputSize + spec.outputSize);
+  if (rows > MAX_TASK_FLOATS) {
+    throw new ConfigError(`${field}.samplesPerTask`, `a count with max(samplesPerTask, shots) × (inputSize + outputSize) <= ${MAX_TASK_FLOATS} values per task (this gives ${rows})`, spec.samplesPerTask);
+  }
   const held = Math.floor(total * spec.fracOod);
   if ((spec.support === 'random' || spec.support === 'equal') && (held < 1 || held >= total)) {
     throw new ConfigError(`${field}.fracOod`, `a fraction that holds out between 1 and ${total - 1} of the ${total} combinations`, spec.fracOod);

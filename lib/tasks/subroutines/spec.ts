@@ -52,6 +52,8 @@ export const SUBROUTINE_DEFAULTS: Omit<SubroutineSpec, 'variant' | 'seed'> = {
 
 const FIELDS = ['kind', 'variant', 'sizes', 'grid', 'positionCode', 'noiseBits', 'sentenceCode', 'embedSize', 'seed'];
 const SIZE_FIELDS = ['train', 'val', 'test', 'partition'] as const;
+/** The paper's largest split is 10,000 problems; 100× that still builds in seconds. */
+export const MAX_TOTAL_PROBLEMS = 1_000_000;
 
 export function validateSubroutineSpec(json: unknown, field = 'task'): SubroutineSpec {
   const o = requireObject(json, field);
@@ -67,6 +69,11 @@ export function validateSubroutineSpec(json: unknown, field = 'task'): Subroutin
   const sizes = Object.fromEntries(
     SIZE_FIELDS.map((k) => [k, requireInt(sizesIn[k] ?? d.sizes[k], `${field}.sizes.${k}`, 1, 10_000_000)]),
   ) as unknown as SubroutineSizes;
+  // Every split is built up front, so the total (not each size) is what must fit in memory.
+  const total = SIZE_FIELDS.reduce((sum, k) => sum + sizes[k], 0);
+  if (total > MAX_TOTAL_PROBLEMS) {
+    throw new ConfigError(`${field}.sizes`, `sizes summing to at most ${MAX_TOTAL_PROBLEMS} problems (these sum to ${total})`, sizesIn);
+  }
   return {
     kind: 'subroutines',
     variant: requireOneOf(o.variant, `${field}.variant`, SUBROUTINE_VARIANTS),
