@@ -13,15 +13,16 @@ import { writeDirAtomic, writeFileAtomic } from '../util/atomic';
 import { ComplensError, FileFormatError, describe } from '../util/errors';
 import { packageRoot } from '../util/package-root';
 import {
-  ExpectedTensor, HostTensor, bytesToFloat32, checkFloat32Tensor, compareToExpected, float32ToBytes, hostToTensor, isShape,
-  nonFiniteReport, numel, tensorToHost,
+  CHECKPOINT_FORMAT, MANIFEST_FILE, META_FILE, SUPPORTED_CHECKPOINT_FORMATS, WEIGHTS_FILE, isObject, parseManifest, parseMeta, requireDir,
+} from './checkpoint-files';
+import { MAX_READ_BYTES, readFileBounded, statFile } from './files';
+import { IntegrityHashes, defaultWarn, integrityOf, memoryProblem, sha256, trustEdited } from './integrity';
+import {
+  ExpectedTensor, HostTensor, bytesToFloat32, checkFloat32Tensor, compareToExpected, float32ToBytes, hostToTensor,
+  nonFiniteReport, numel, quoteName, tensorToHost,
 } from './weights';
 
-export const CHECKPOINT_FORMAT = 1;
-export const SUPPORTED_CHECKPOINT_FORMATS: readonly number[] = [1];
-export const MANIFEST_FILE = 'model.json';
-export const META_FILE = 'complens.json';
-export const WEIGHTS_FILE = 'weights.bin';
+export { CHECKPOINT_FORMAT, MANIFEST_FILE, META_FILE, SUPPORTED_CHECKPOINT_FORMATS, WEIGHTS_FILE };
 
 /** What the caller provides; the rest of `CheckpointMeta` is filled in by `saveCheckpoint`. */
 export interface CheckpointMetaInput {
@@ -49,7 +50,21 @@ export interface CheckpointMeta {
   backend: BackendInfo;
   versions: Record<string, string>;
   weights: { file: string; bytes: number; sha256: string };
+  /** Absent in format 1 checkpoints. */
+  integrity?: IntegrityHashes;
   extra: Record<string, unknown>;
+}
+
+export interface LoadOptions {
+  /**
+   * Names and shapes the tensors must have, or a function of the (verified) metadata giving them; checked before
+   * weights.bin is read. A function may throw to refuse the checkpoint (e.g. a model too large to build).
+   */
+  expected?: readonly ExpectedTensor[] | ((meta: CheckpointMeta) => readonly ExpectedTensor[] | undefined);
+  /** Load a checkpoint whose hashes do not match (deliberately edited) with a warning instead of an error. Default: setTrustEdited(). */
+  trustEdited?: boolean;
+  /** Where the trust-edited warning goes (default: `warning: ...` on stderr). */
+  warn?: (message: string) => void;
 }
 
 export interface ManifestEntry {
@@ -114,6 +129,8 @@ export function saveCheckpoint(dir: string, input: { weights: Record<string, tf.
       backend,
       versions: { complens: complensVersion(), ...backend.versions, ...m.versions },
       weights: { file: WEIGHTS_FILE, bytes, sha256: hash.digest('hex') },
+      // Hashed as they will read back from JSON (undefined dropped, -0 as 0), so a reload verifies.
+      integrity: integrityOf(manifest, JSON.parse(JSON.stringify(m.model)), JSON.parse(JSON.stringify(m.task))),
       extra: m.extra ?? {},
     };
     writeFileAtomic(path.join(tmp, MANIFEST_FILE), JSON.stringify(manifestJson, null, 1) + '\n');
@@ -148,126 +165,93 @@ function writeChunks(file: string, chunks: Iterable<Uint8Array>, hash: crypto.Ha
   return total;
 }
 
-/** Reads and validates only complens.json (cheap: for `complens info` and for choosing a model factory). */
-export function readCheckpointMeta(dir: string): CheckpointMeta {
-  requireDir(dir);
-  return parseMeta(path.join(dir, META_FILE));
+/**
+ * The verified metadata of a checkpoint: complens.json, model.json and weights.bin are all checked (sizes, hashes,
+ * integrity) without creating a tensor, so `complens info` never vouches for a damaged or edited checkpoint.
+ */
+export function readCheckpointMeta(dir: string, options: Omit<LoadOptions, 'expected'> = {}): CheckpointMeta {
+  return verifyCheckpoint(dir, options).meta;
 }
 
 /**
  * Loads and validates a checkpoint. With `expected` (e.g. a model's `paramSpecs`), names and shapes must match
  * exactly. Throws FileFormatError naming the file and field; on success exactly the returned tensors are new.
  */
-export function loadCheckpoint(dir: string, options: { expected?: readonly ExpectedTensor[] } = {}): Checkpoint {
+export function loadCheckpoint(dir: string, options: LoadOptions = {}): Checkpoint {
+  const { meta, host } = verifyCheckpoint(dir, options, true);
+  const weights = tf.tidy(() => Object.fromEntries(host.map(([name, h]) => [name, hostToTensor(h)])));
+  return { meta, weights };
+}
+
+/**
+ * Every check, cheapest first: each JSON file (bounded size and depth), the manifest, the integrity hashes, the
+ * expected shapes and a memory estimate — all before weights.bin is read — then its size, hash and values.
+ */
+function verifyCheckpoint(dir: string, options: LoadOptions, decode = false): { meta: CheckpointMeta; host: Array<[string, HostTensor]> } {
   requireDir(dir);
-  const meta = parseMeta(path.join(dir, META_FILE));
+  const metaFile = path.join(dir, META_FILE);
   const manifestFile = path.join(dir, MANIFEST_FILE);
-  const manifest = parseManifest(manifestFile, meta.weights.file);
+  const { meta, raw } = parseMeta(metaFile);
   const weightsFile = path.join(dir, meta.weights.file);
+  const manifest = parseManifest(manifestFile, meta.weights.file);
+  checkIntegrity(dir, meta, raw, manifest, options);
   const need = manifest.reduce((sum, e) => sum + numel(e.shape) * 4, 0);
+  if (need > MAX_READ_BYTES) throw new FileFormatError(manifestFile, `describes ${need} bytes of weights, over the ${MAX_READ_BYTES}-byte limit complens can read`);
   if (meta.weights.bytes !== need) {
-    throw new FileFormatError(path.join(dir, META_FILE), `weights.bytes is ${meta.weights.bytes} but ${MANIFEST_FILE} describes ${need} bytes: the two files come from different saves`);
+    throw new FileFormatError(metaFile, `weights.bytes is ${meta.weights.bytes} but ${MANIFEST_FILE} describes ${need} bytes: the two files come from different saves`);
   }
-  if (options.expected) {
-    const problems = compareToExpected(manifest, options.expected);
+  const expected = typeof options.expected === 'function' ? options.expected(meta) : options.expected;
+  if (expected) {
+    const problems = compareToExpected(manifest, expected);
     if (problems.length) {
-      throw new FileFormatError(manifestFile, `the checkpoint's tensors do not match the model (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${problems.join('\n  ')}`);
+      const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
+      throw new FileFormatError(manifestFile, `the checkpoint's tensors do not match the model (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${shown}`);
     }
   }
-  if (!fs.existsSync(weightsFile)) throw new FileFormatError(weightsFile, `missing (the checkpoint has ${MANIFEST_FILE} but no weights file; it was copied incompletely)`);
-  const buffer = fs.readFileSync(weightsFile);
-  if (buffer.length !== need) {
-    throw new FileFormatError(weightsFile, `${buffer.length < need ? 'truncated' : 'too long'}: expected ${need} bytes (${manifest.length} float32 tensors in ${MANIFEST_FILE}), found ${buffer.length} bytes`);
+  if (decode) {
+    // The file buffer, the decoded copies and the tensors made from them.
+    const problem = memoryProblem({ hostBytes: 2 * need, backendBytes: need });
+    if (problem) throw new FileFormatError(weightsFile, problem);
   }
-  const sha = crypto.createHash('sha256').update(buffer).digest('hex');
+  const size = statFile(weightsFile, `the weights described by ${MANIFEST_FILE}`, MAX_READ_BYTES);
+  if (size !== need) {
+    throw new FileFormatError(weightsFile, `${size < need ? 'truncated' : 'too long'}: expected ${need} bytes (${manifest.length} float32 tensors in ${MANIFEST_FILE}), found ${size} bytes`);
+  }
+  const buffer = readFileBounded(weightsFile, `the weights described by ${MANIFEST_FILE}`, need);
+  if (buffer.length !== need) throw new FileFormatError(weightsFile, `changed size while being read (expected ${need} bytes, read ${buffer.length})`);
+  const sha = sha256(buffer);
   if (sha !== meta.weights.sha256) {
-    throw new FileFormatError(weightsFile, `corrupt: sha256 is ${sha}, but ${META_FILE} weights.sha256 records ${meta.weights.sha256}; restore the checkpoint from a copy or re-save it`);
+    if (!trustEdited(options.trustEdited)) {
+      throw new FileFormatError(weightsFile, `corrupt or edited: sha256 is ${sha}, but ${META_FILE} weights.sha256 records ${meta.weights.sha256}; restore the checkpoint from a copy or re-save it (--trust-edited loads it anyway)`);
+    }
+    (options.warn ?? defaultWarn)(`${weightsFile}: loading edited weights (sha256 differs from ${META_FILE}) because of --trust-edited`);
   }
   const host: Array<[string, HostTensor]> = [];
+  if (!decode) return { meta, host };
   let offset = 0;
   for (const e of manifest) {
     const n = numel(e.shape) * 4;
     const data = bytesToFloat32(buffer.subarray(offset, offset + n));
     offset += n;
     const bad = nonFiniteReport(data);
-    if (bad) throw new FileFormatError(weightsFile, `tensor "${e.name}" has ${bad}: the run diverged before this save; use an earlier checkpoint`);
+    if (bad) throw new FileFormatError(weightsFile, `tensor ${quoteName(e.name)} has ${bad}: the run diverged before this save; use an earlier checkpoint`);
     host.push([e.name, { shape: e.shape, data }]);
   }
-  const weights = tf.tidy(() => Object.fromEntries(host.map(([name, h]) => [name, hostToTensor(h)])));
-  return { meta, weights };
+  return { meta, host };
 }
 
-function requireDir(dir: string): void {
-  if (!fs.existsSync(dir)) throw new FileFormatError(dir, 'checkpoint directory does not exist');
-  if (!fs.statSync(dir).isDirectory()) throw new FileFormatError(dir, 'not a directory (a checkpoint is a directory holding model.json, weights.bin and complens.json)');
-}
-
-function readJson(file: string, what: string): unknown {
-  if (!fs.existsSync(file)) throw new FileFormatError(file, `missing (every checkpoint has ${what})`);
-  const text = fs.readFileSync(file, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new FileFormatError(file, `not valid JSON (${(err as Error).message})`);
+/** Refuses (or, when trusted, warns about) a manifest or model/task section that differs from what was saved. */
+function checkIntegrity(dir: string, meta: CheckpointMeta, raw: Record<string, unknown>, manifest: ManifestEntry[], options: LoadOptions): void {
+  if (!meta.integrity) return; // format 1: only weights.bin is hashed (docs/checkpoints.md)
+  const now = integrityOf(manifest, raw.model, raw.task);
+  const changed: Array<[string, string]> = [];
+  if (now.manifest !== meta.integrity.manifest) changed.push([MANIFEST_FILE, 'the weights manifest (tensor names, order, shapes or dtypes)']);
+  if (now.model !== meta.integrity.model) changed.push([META_FILE, 'the "model" section']);
+  if (now.task !== meta.integrity.task) changed.push([META_FILE, 'the "task" section']);
+  if (!changed.length) return;
+  const what = changed.map(([, w]) => w).join(' and ');
+  if (!trustEdited(options.trustEdited)) {
+    throw new FileFormatError(path.join(dir, changed[0][0]), `${what} changed since the checkpoint was saved (its sha256 no longer matches ${META_FILE} integrity); restore it from a copy, or pass --trust-edited ({ trustEdited: true }) to load an edited checkpoint`);
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function parseMeta(file: string): CheckpointMeta {
-  const raw = readJson(file, 'complens.json with its metadata');
-  if (!isObject(raw)) throw new FileFormatError(file, `expected a JSON object, got ${describe(raw)}`);
-  const field = (name: string, ok: (v: unknown) => boolean, expected: string, optional = false): void => {
-    const v = name.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), raw);
-    if (v === undefined && optional) return;
-    if (v === undefined) throw new FileFormatError(file, `missing required field "${name}" (${expected})`);
-    if (!ok(v)) throw new FileFormatError(file, `field "${name}": expected ${expected}, got ${describe(v)}`);
-  };
-  field('complensFormat', (v) => typeof v === 'number', 'a format version number');
-  if (!SUPPORTED_CHECKPOINT_FORMATS.includes(raw.complensFormat as number)) {
-    throw new FileFormatError(file, `field "complensFormat" is ${describe(raw.complensFormat)}, but this complens ${complensVersion()} reads only version ${SUPPORTED_CHECKPOINT_FORMATS.join(', ')}; use the complens version that wrote it`);
-  }
-  field('created', (v) => typeof v === 'string', 'an ISO date string');
-  field('model', isObject, 'the model config object');
-  field('task', isObject, 'the task spec object');
-  field('backend', isObject, 'the BackendInfo object');
-  field('weights', isObject, 'an object { file, bytes, sha256 }');
-  field('weights.file', (v) => typeof v === 'string' && v.length > 0 && path.basename(v) === v, 'a file name inside the checkpoint directory');
-  field('weights.bytes', (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0, 'a byte count');
-  field('weights.sha256', (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v), 'a lowercase hex sha256');
-  for (const name of ['seeds', 'training', 'versions', 'extra']) field(name, isObject, 'an object', true);
-  return { seeds: {}, training: {}, versions: {}, extra: {}, ...raw } as CheckpointMeta;
-}
-
-function parseManifest(file: string, weightsFile: string): ManifestEntry[] {
-  const raw = readJson(file, 'model.json with its weights manifest');
-  const bad = (field: string, expected: string, got: unknown): never => {
-    throw new FileFormatError(file, `field "${field}": expected ${expected}, got ${describe(got)}`);
-  };
-  if (!isObject(raw)) return bad('(root)', 'a JSON object', raw);
-  if (raw.format !== 'complens-weights') bad('format', '"complens-weights" (a complens weights manifest, not a tfjs layers/graph model)', raw.format);
-  const groups = raw.weightsManifest;
-  if (!Array.isArray(groups) || groups.length !== 1) return bad('weightsManifest', 'an array with exactly one group', groups);
-  const group = groups[0] as unknown;
-  if (!isObject(group)) return bad('weightsManifest[0]', 'an object { paths, weights }', group);
-  const paths = group.paths;
-  if (!Array.isArray(paths) || paths.length !== 1 || paths[0] !== weightsFile) {
-    bad('weightsManifest[0].paths', `[${JSON.stringify(weightsFile)}] (the file named in complens.json weights.file)`, paths);
-  }
-  if (!Array.isArray(group.weights)) return bad('weightsManifest[0].weights', 'an array of { name, shape, dtype }', group.weights);
-  const seen = new Set<string>();
-  return group.weights.map((e: unknown, i: number): ManifestEntry => {
-    const at = `weightsManifest[0].weights[${i}]`;
-    if (!isObject(e)) return bad(at, 'an object { name, shape, dtype }', e);
-    if (typeof e.name !== 'string' || e.name.length === 0) bad(`${at}.name`, 'a non-empty string', e.name);
-    const name = e.name as string;
-    if (seen.has(name)) bad(`${at}.name`, 'a name not used before', name);
-    seen.add(name);
-    if (!isShape(e.shape)) bad(`${at}.shape ("${name}")`, 'an array of non-negative integers', e.shape);
-    if (e.dtype !== 'float32') bad(`${at}.dtype ("${name}")`, '"float32"', e.dtype);
-    if (e.quantization !== undefined) bad(`${at}.quantization ("${name}")`, 'no quantization', e.quantization);
-    return { name, shape: (e.shape as number[]).slice(), dtype: 'float32' };
-  });
+  (options.warn ?? defaultWarn)(`${dir}: loading an edited checkpoint (${what} changed since it was saved) because of --trust-edited`);
 }

@@ -7,14 +7,26 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../util/atomic';
 import { ComplensError, FileFormatError, describe } from '../util/errors';
+import { jsonDepth } from '../util/validate';
+import { MAX_READ_BYTES, readFileBounded } from './files';
 import { MapOutcome, NameMap, applyNameMap } from './name-maps';
 import {
   ExpectedTensor, HostTensor, bytesToFloat32, compareToExpected, float32ToBytes, hostToTensor, isShape,
-  nonFiniteReport, numel, shapeText, tensorToHost,
+  nonFiniteReport, numel, quoteName, shapeText, tensorToHost,
 } from './weights';
 
 /** The reference implementation's limit; a larger "header length" means the file is not safetensors. */
 export const MAX_HEADER_BYTES = 100_000_000;
+/** Bounds on what a header may describe, checked before anything is allocated from it (each error names the bound). */
+export const SAFETENSORS_LIMITS = {
+  /** Far above any real checkpoint (a 70B-parameter model has ~1,000 tensors). */
+  tensors: 100_000,
+  /** A valid header nests 3 deep ({ name: { shape: [...] } }). */
+  jsonDepth: 8,
+  rank: 16,
+  /** Bytes read from a file: Node reads at most 2 GiB - 1 at once. */
+  fileBytes: MAX_READ_BYTES,
+};
 
 const DTYPE_BYTES: Record<string, number> = {
   BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
@@ -45,7 +57,7 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
     throw new FileFormatError(label, detail);
   };
   if (typeof fileOrBuffer === 'string' && !fs.existsSync(fileOrBuffer)) fail('file does not exist');
-  const bytes = typeof fileOrBuffer === 'string' ? fs.readFileSync(fileOrBuffer) : fileOrBuffer;
+  const bytes = typeof fileOrBuffer === 'string' ? readFileBounded(fileOrBuffer, 'a safetensors file', SAFETENSORS_LIMITS.fileBytes) : fileOrBuffer;
   if (bytes.length < 8) fail(`only ${bytes.length} bytes: a safetensors file starts with an 8-byte header length (empty or truncated file?)`);
   const headerLen = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (headerLen > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLen} bytes exceeds the ${MAX_HEADER_BYTES}-byte limit: not a safetensors file, or its first 8 bytes are corrupt`);
@@ -57,6 +69,8 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
   } catch {
     fail(`the ${n}-byte header is not valid UTF-8`);
   }
+  const depth = jsonDepth(text);
+  if (depth > SAFETENSORS_LIMITS.jsonDepth) fail(`the header nests ${depth} levels deep, over the limit of ${SAFETENSORS_LIMITS.jsonDepth} (a valid header nests 3)`);
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -65,19 +79,21 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail(`the header must be a JSON object, got ${describe(header)}`);
 
+  const entries = Object.entries(header as Record<string, unknown>);
+  if (entries.length > SAFETENSORS_LIMITS.tensors + 1) fail(`the header lists ${entries.length} entries, over the limit of ${SAFETENSORS_LIMITS.tensors} tensors`);
   const data = bytes.subarray(8 + n);
   const metadata: Record<string, string> = {};
   const layout: Array<{ name: string; dtype: string; shape: number[]; begin: number; end: number }> = [];
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  for (const [name, entry] of entries) {
     if (name === '__metadata__') {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail(`"__metadata__" must be an object of strings, got ${describe(entry)}`);
       for (const [k, v] of Object.entries(entry as object)) {
-        if (typeof v !== 'string') fail(`"__metadata__.${k}" must be a string, got ${describe(v)}`);
+        if (typeof v !== 'string') fail(`${quoteName(`__metadata__.${k}`)} must be a string, got ${describe(v)}`);
         metadata[k] = v as string;
       }
       continue;
     }
-    const bad = (detail: string): never => fail(`tensor "${name}": ${detail}`);
+    const bad = (detail: string): never => fail(`tensor ${quoteName(name)}: ${detail}`);
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return bad(`entry must be an object { dtype, shape, data_offsets }, got ${describe(entry)}`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
     if (dtype === undefined) bad('missing "dtype"');
@@ -89,13 +105,15 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
       bad(`dtype ${dt} is not supported (complens reads ${FLOAT_DTYPES.join(', ')}${INT_DTYPES.includes(dt) ? `; pass { allowIntegers: true } to convert ${dt} to float32` : ''})`);
     }
     if (!isShape(shape)) return bad(`"shape" must be an array of non-negative integers, got ${describe(shape)}`);
+    if (shape.length > SAFETENSORS_LIMITS.rank) bad(`shape has ${shape.length} dimensions, over the limit of ${SAFETENSORS_LIMITS.rank}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
       return bad(`"data_offsets" must be [begin, end] with 0 <= begin <= end, got ${describe(offsets)}`);
     }
     const [begin, end] = offsets as number[];
     if (end > data.length) bad(`data_offsets [${begin}, ${end}] run past the end of the data buffer (${data.length} bytes): truncated file?`);
+    // Any element count beyond the buffer fails here, before decoding allocates anything from it.
     const want = numel(shape) * DTYPE_BYTES[dt];
-    if (end - begin !== want) bad(`data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but shape ${shapeText(shape)} of ${dt} needs ${want}`);
+    if (end - begin !== want) bad(`data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but shape ${shapeText(shape)} of ${dt} needs ${want.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 })}`);
     layout.push({ name, dtype: dt, shape, begin, end });
   }
 
@@ -103,16 +121,16 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
   let pos = 0;
   let prev = '';
   for (const t of [...layout].sort((a, b) => a.begin - b.begin || a.end - b.end)) {
-    if (t.begin < pos) fail(`tensor "${t.name}": data_offsets [${t.begin}, ${t.end}] overlap tensor "${prev}" (which ends at ${pos})`);
-    if (t.begin > pos) fail(`tensor "${t.name}": ${t.begin - pos} unused bytes (gap) before it at offsets [${pos}, ${t.begin}]`);
+    if (t.begin < pos) fail(`tensor ${quoteName(t.name)}: data_offsets [${t.begin}, ${t.end}] overlap tensor ${quoteName(prev)} (which ends at ${pos})`);
+    if (t.begin > pos) fail(`tensor ${quoteName(t.name)}: ${t.begin - pos} unused bytes (gap) before it at offsets [${pos}, ${t.begin}]`);
     pos = t.end;
     prev = t.name;
   }
-  if (pos !== data.length) fail(`${data.length - pos} trailing bytes after the last tensor${prev ? ` "${prev}"` : ''} (data buffer is ${data.length} bytes, tensors end at ${pos})`);
+  if (pos !== data.length) fail(`${data.length - pos} trailing bytes after the last tensor${prev ? ` ${quoteName(prev)}` : ''} (data buffer is ${data.length} bytes, tensors end at ${pos})`);
 
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const t of layout) {
-    const values = decode(t.dtype, data.subarray(t.begin, t.end), (detail) => fail(`tensor "${t.name}": ${detail}`));
+    const values = decode(t.dtype, data.subarray(t.begin, t.end), (detail) => fail(`tensor ${quoteName(t.name)}: ${detail}`));
     tensors[t.name] = { dtype: t.dtype, shape: t.shape, data: values };
   }
   return { tensors, metadata };
@@ -231,10 +249,12 @@ export function importSafetensors(
   }
   for (const [name, t] of Object.entries(outcome.tensors)) {
     const bad = nonFiniteReport(t.data);
-    if (bad) problems.push(`complens tensor "${name}" has ${bad}`);
+    if (bad) problems.push(`complens tensor ${quoteName(name)} has ${bad}`);
   }
   if (problems.length) {
-    throw new FileFormatError(file, `cannot import with name map "${nameMap.name}" (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${problems.join('\n  ')}`);
+    // Capped: a file with thousands of bad names must not produce a message of hundreds of kilobytes.
+    const shown = problems.slice(0, 20).concat(problems.length > 20 ? [`... and ${problems.length - 20} more`] : []);
+    throw new FileFormatError(file, `cannot import with name map "${nameMap.name}" (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${shown.join('\n  ')}`);
   }
   const weights = tf.tidy(() => Object.fromEntries(Object.entries(outcome.tensors).map(([name, t]) => [name, hostToTensor(t)])));
   const warnings = outcome.unused.length ? [`${outcome.unused.length} tensor${outcome.unused.length > 1 ? 's' : ''} in the file not used by "${nameMap.name}": ${outcome.unused.join(', ')}`] : [];

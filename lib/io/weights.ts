@@ -26,6 +26,11 @@ export function isShape(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0);
 }
 
+/** A tensor name as it appears in messages: quoted and escaped (a name holding a newline stays on one line), at most ~200 characters. */
+export function quoteName(name: string): string {
+  return JSON.stringify(name.length > 200 ? name.slice(0, 200) + '…' : name);
+}
+
 export function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
@@ -91,13 +96,13 @@ export function compareToExpected(actual: readonly ExpectedTensor[], expected: r
   for (const [name, shape] of want) {
     const have = got.get(name);
     if (!have) {
-      if (!alreadyReported.has(name)) problems.push(`missing tensor "${name}" (expected shape ${shapeText(shape)})`);
+      if (!alreadyReported.has(name)) problems.push(`missing tensor ${quoteName(name)} (expected shape ${shapeText(shape)})`);
     } else if (have.length !== shape.length || have.some((d, i) => d !== shape[i])) {
-      problems.push(`tensor "${name}": expected shape ${shapeText(shape)}, got ${shapeText(have)}`);
+      problems.push(`tensor ${quoteName(name)}: expected shape ${shapeText(shape)}, got ${shapeText(have)}`);
     }
   }
   for (const [name, shape] of got) {
-    if (!want.has(name)) problems.push(`unexpected tensor "${name}" ${shapeText(shape)} (the model has no such parameter)`);
+    if (!want.has(name)) problems.push(`unexpected tensor ${quoteName(name)} ${shapeText(shape)} (the model has no such parameter)`);
   }
   return problems;
 }

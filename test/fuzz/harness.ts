@@ -29,12 +29,18 @@ export interface FuzzTarget<T = unknown> {
   mutate(rng: Rng, caseDir: string, i: number): FuzzCase;
   /** Loads the mutated input; may throw. */
   load(c: FuzzCase): Promise<T> | T;
-  /** Whether a successful load is identical to the original's (a mutation that changes nothing may load). */
-  same(original: T, loaded: T): boolean;
+  /**
+   * Whether a successful load is identical to the original's (a mutation that changes nothing may load). `c` is the
+   * case, for targets whose format cannot detect every change (no checksum) and so accept a well-formed load of some
+   * mutations.
+   */
+  same(original: T, loaded: T, c: FuzzCase): boolean;
   /** Milliseconds one case may take (default 5,000). */
   timeMs?: number;
   /** Releases what a load returned (tensors, models). */
   dispose?(loaded: T): void;
+  /** A count of live resources (e.g. tf.memory().numTensors): a case that ends with more than it started with leaks. */
+  resources?(): number;
 }
 
 export interface FuzzFinding {
@@ -61,13 +67,21 @@ export async function runFuzz<T>(target: FuzzTarget<T>, cases: number, seed = 1)
     for (let i = 0; i < cases; i++) {
       const caseDir = path.join(root, `case-${i}`);
       fs.mkdirSync(caseDir, { recursive: true });
-      const c = target.mutate(new Rng(seed * 1_000_003 + i), caseDir, i);
+      let c: FuzzCase;
+      try {
+        c = target.mutate(new Rng(seed * 1_000_003 + i), caseDir, i);
+      } catch (err) {
+        summary.findings.push({ target: target.name, case: i, mutation: '(mutate threw)', problem: String((err as Error)?.stack ?? err).slice(0, 300) });
+        fs.rmSync(caseDir, { recursive: true, force: true });
+        continue;
+      }
       const finding = (problem: string) => summary.findings.push({ target: target.name, case: i, mutation: c.mutation, problem });
+      const resourcesBefore = target.resources?.();
       const started = Date.now();
       try {
         const loaded = await target.load(c);
         try {
-          if (target.same(original, loaded)) summary.loadedSame++;
+          if (target.same(original, loaded, c)) summary.loadedSame++;
           else finding('loaded without error but differs from the original');
         } finally {
           target.dispose?.(loaded);
@@ -80,12 +94,31 @@ export async function runFuzz<T>(target: FuzzTarget<T>, cases: number, seed = 1)
       }
       const ms = Date.now() - started;
       if (ms > (target.timeMs ?? 5000)) finding(`took ${ms} ms`);
+      const resourcesAfter = target.resources?.();
+      if (resourcesBefore !== undefined && resourcesAfter !== undefined && resourcesAfter > resourcesBefore) {
+        finding(`leaked ${resourcesAfter - resourcesBefore} resources (e.g. tensors)`);
+      }
+      // A mutation may have made something unreadable or unwritable; restore access so the folder can be removed.
+      restoreAccess(caseDir);
       fs.rmSync(caseDir, { recursive: true, force: true });
     }
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
   return summary;
+}
+
+function restoreAccess(dir: string): void {
+  try {
+    fs.chmodSync(dir, 0o755);
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) restoreAccess(p);
+      else if (!e.isSymbolicLink()) fs.chmodSync(p, 0o644);
+    }
+  } catch {
+    // Best effort: rmSync with force reports nothing either.
+  }
 }
 
 /** The error names the target itself or something inside it (a checkpoint folder's weights.bin names the folder's file). */
@@ -116,3 +149,13 @@ export const bytes = {
     return { out: Buffer.concat([buf.subarray(0, b), buf.subarray(a, b), buf.subarray(b)]), what: `duplicate ${a}..${b}` };
   },
 };
+
+/** JSON text nested `depth` levels deep (arrays), the shape that overflowed recursive validators. */
+export function deepJson(depth: number): string {
+  return '['.repeat(depth) + ']'.repeat(depth);
+}
+
+/** A random element of `items`. */
+export function pick<T>(rng: Rng, items: readonly T[]): T {
+  return items[rng.int(items.length)];
+}

@@ -96,7 +96,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const dir = freshCheckpoint('meta');
     const m = readCheckpointMeta(dir);
     const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
-    expect(m.complensFormat).toBe(1);
+    expect(m.complensFormat).toBe(2);
     expect(new Date(m.created).toISOString()).toBe(m.created);
     expect(m.model).toEqual(meta.model);
     expect(m.task).toEqual(meta.task);
@@ -189,8 +189,8 @@ describe('loadCheckpoint rejects broken checkpoints, naming the file and field',
 
   test('complens.json with an unsupported format version says which versions are supported', () => {
     const dir = freshCheckpoint('meta-version');
-    editJson(path.join(dir, 'complens.json'), (o) => (o.complensFormat = 2));
-    expectFileError(() => loadCheckpoint(dir), 'complens.json', '"complensFormat" is 2', 'reads only version 1');
+    editJson(path.join(dir, 'complens.json'), (o) => (o.complensFormat = 3));
+    expectFileError(() => loadCheckpoint(dir), 'complens.json', '"complensFormat" is 3', 'reads only versions 1, 2');
   });
 
   test.each([['complensFormat'], ['created'], ['model'], ['task'], ['backend'], ['weights'], ['weights.sha256'], ['weights.bytes']])(

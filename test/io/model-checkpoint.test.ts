@@ -57,6 +57,8 @@ describe('clear errors naming the file and field', () => {
     saveModelCheckpoint(dir, model, task);
     model.dispose();
   });
+  // These edits are deliberate: load them as trusted so the config checks behind the integrity check are reached.
+  const trusted = { trustEdited: true, warn: () => undefined };
   const editMeta = (fn: (meta: Record<string, any>) => void) => {
     const file = path.join(dir, 'complens.json');
     const meta = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -66,19 +68,19 @@ describe('clear errors naming the file and field', () => {
 
   test('unknown architecture', () => {
     editMeta((m) => (m.model.arch = 'mamba'));
-    expect(() => loadModelCheckpoint(dir)).toThrow(/complens\.json: model\.arch: expected one of "rnn", "transformer".*"mamba"/);
+    expect(() => loadModelCheckpoint(dir, trusted)).toThrow(/complens\.json: model\.arch: expected one of "rnn", "transformer".*"mamba"/);
   });
   test('bad model config field', () => {
     editMeta((m) => (m.model.hiddenSize = -3));
-    expect(() => loadModelCheckpoint(dir)).toThrow(/complens\.json: model\.hiddenSize/);
+    expect(() => loadModelCheckpoint(dir, trusted)).toThrow(/complens\.json: model\.hiddenSize/);
   });
   test('shape mismatch between config and weights', () => {
     editMeta((m) => (m.model.hiddenSize = 7));
-    expect(() => loadModelCheckpoint(dir)).toThrow(/cells\.0\.W_ih.*\[4,21\].*\[4,18\]|cells\.0\.W_ih/);
+    expect(() => loadModelCheckpoint(dir, trusted)).toThrow(/cells\.0\.W_ih.*\[4,21\].*\[4,18\]|cells\.0\.W_ih/);
   });
   test('bad task spec', () => {
     editMeta((m) => (m.task.encoding = 'fancy'));
-    expect(() => loadModelCheckpoint(dir)).toThrow(/complens\.json: task\.encoding/);
+    expect(() => loadModelCheckpoint(dir, trusted)).toThrow(/complens\.json: task\.encoding/);
   });
   test('wrong format version', () => {
     editMeta((m) => (m.complensFormat = 99));
@@ -92,7 +94,8 @@ describe('clear errors naming the file and field', () => {
   test('no tensors leak when loading fails', () => {
     editMeta((m) => (m.model.hiddenSize = 7));
     const before = tf.memory().numTensors;
-    expect(() => loadModelCheckpoint(dir)).toThrow();
+    expect(() => loadModelCheckpoint(dir)).toThrow(/the "model" section changed/);
+    expect(() => loadModelCheckpoint(dir, trusted)).toThrow(/cells\.0\.W_ih/);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
