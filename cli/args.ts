@@ -36,6 +36,7 @@ export interface ParsedArgs {
 
 export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'quiet', type: 'boolean', help: 'print no progress lines (results still go to stdout)' },
+  { name: 'trust-edited', type: 'boolean', help: 'load checkpoints whose weights, manifest or model/task sections were edited after saving (warns; docs/checkpoints.md)' },
   { name: 'help', type: 'boolean', help: 'show this help' },
 ];
 

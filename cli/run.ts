@@ -3,6 +3,7 @@
  * into one line on stderr with exit code 2, anything else into "internal error" with exit code 1, never a stack
  * trace unless COMPLENS_DEBUG is set. Used by cli/main.ts and by commands started directly as scripts.
  */
+import { setTrustEdited } from '../lib/io/integrity';
 import { ComplensError } from '../lib/util/errors';
 import { formatHelp, parseArgs } from './args';
 import { Command } from './command';
@@ -10,6 +11,7 @@ import { Command } from './command';
 export async function runCommand(command: Command, argv: string[]): Promise<number> {
   try {
     const args = parseArgs(command, argv);
+    setTrustEdited(args.flags['trust-edited'] === true);
     if (args.flags.help) {
       console.log(formatHelp(command));
       return 0;
