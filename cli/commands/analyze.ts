@@ -1,6 +1,8 @@
 /** `complens analyze`: run the instruments that apply to a checkpoint and print the verdict with its evidence. */
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
+import { isSequenceTask } from '../../lib/tasks/types';
+import { partitionSplits } from '../../lib/train/evaluate';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { checkOutputFile } from '../../lib/util/output';
 import { judge } from '../../probes/verdict';
@@ -31,7 +33,9 @@ export const analyzeCommand: Command = {
     const { model, task } = loadModelCheckpoint(dir);
     try {
       const verdict = judge(model, task, dir, { seed: args.flags.seed as number });
-      const json = JSON.stringify({ checkpoint: dir, ...verdict }, null, 2);
+      // The verdict reads only the splits it needs; the ones this model cannot read at all are listed beside it.
+      const skipped = model.kind === 'sequence' && isSequenceTask(task) ? partitionSplits(model, task).skipped : [];
+      const json = JSON.stringify({ checkpoint: dir, ...verdict, skipped }, null, 2);
       if (args.flags.out) writeFileAtomic(String(args.flags.out), json);
       if (args.flags.json) {
         console.log(json);
@@ -46,6 +50,7 @@ export const analyzeCommand: Command = {
       const b = verdict.behaviour;
       if (b.metric) console.log(`${b.metric} on ${b.split}: ${b.exactMatch.toFixed(3)} (reported, not in the score)`);
       else console.log(`${verdict.workload === 'lookup' ? 'zero-shot' : 'exact match'} on ${b.split}: ${percent(b.exactMatch)} (chance ${percent(b.chance)}; reported, not in the score)`);
+      for (const s of skipped) console.log(`skipped ${s.split}: ${s.reason}`);
       return 0;
     } finally {
       model.dispose();

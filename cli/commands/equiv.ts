@@ -4,6 +4,7 @@ import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { SequenceModel } from '../../lib/models/types';
 import { isSequenceTask } from '../../lib/tasks/types';
+import { partitionSplits } from '../../lib/train/evaluate';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { UsageError } from '../../lib/util/errors';
 import { renderSvg } from '../../probes/charts/render';
@@ -55,6 +56,14 @@ export const equivCommand: Command = {
         const unknown = only.filter((n) => !all.some((r) => r.name === n));
         if (unknown.length) throw new UsageError(`--relations: unknown relation(s) ${unknown.map((n) => JSON.stringify(n)).join(', ')}; known: ${all.map((r) => r.name).join(', ')}`);
         relations = all.filter((r) => only.includes(r.name));
+      }
+      // The OOD split and the ID split it is compared with must both fit the model (block size, vocabulary).
+      const needed = [...new Set([split, idSplit ?? task.splitNames()[0]])].filter((n) => task.splitNames().includes(n));
+      const { skipped } = partitionSplits(model as SequenceModel, task, needed);
+      if (skipped.length) {
+        if (args.flags.json) console.log(JSON.stringify({ checkpoint, backend: backendHeader(), split, skipped }, null, 2));
+        else for (const s of skipped) console.log(`${checkpoint}: skipped ${s.split}: ${s.reason}`);
+        return 0;
       }
       if (!args.flags.quiet) console.error(`equiv: decoding ${split}${args.flags['no-search'] ? '' : ' (and the ID split if some outputs are unexplained)'}…`);
       const result = analyzeEquivalence(model as SequenceModel, task, split, {

@@ -2,7 +2,7 @@
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { isSequenceTask } from '../../lib/tasks/types';
-import { evaluateExamples } from '../../lib/train/evaluate';
+import { evaluateSplits } from '../../lib/train/evaluate';
 import { UsageError } from '../../lib/util/errors';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
@@ -11,7 +11,7 @@ import { formatTable, percent } from '../format';
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: "evaluate a checkpoint on its task's splits (greedy decoding, exact match)",
+  summary: "evaluate a checkpoint on its task's splits (greedy decoding, exact match); splits it cannot read are skipped with the reason",
   positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
   flags: [
     { name: 'split', type: 'list', value: 'A,B', help: 'splits to evaluate (default: all)' },
@@ -32,14 +32,12 @@ export const evalCommand: Command = {
       const names = (args.flags.split as string[] | undefined) ?? task.splitNames();
       const unknown = names.filter((n) => !task.splitNames().includes(n));
       if (unknown.length) throw new UsageError(`--split: unknown split ${unknown.join(', ')}; this task has ${task.splitNames().join(', ')}`);
-      const rows = names.map((split) => {
-        const e = evaluateExamples(model, task.split(split).examples);
-        return { split, count: e.count, exactMatch: e.exactMatch, tokenAccuracy: e.tokenAccuracy };
-      });
-      if (args.flags.json) console.log(JSON.stringify({ checkpoint: args.positionals[0], backend: backendHeader(), splits: rows }, null, 2));
+      const { splits: rows, skipped } = evaluateSplits(model, task, names);
+      if (args.flags.json) console.log(JSON.stringify({ checkpoint: args.positionals[0], backend: backendHeader(), splits: rows, skipped }, null, 2));
       else {
         console.log(`${args.positionals[0]} · ${backendHeader()}`);
         console.log(formatTable(['split', 'examples', 'exact match', 'token acc'], rows.map((r) => [r.split, r.count, percent(r.exactMatch), percent(r.tokenAccuracy)])));
+        for (const s of skipped) console.log(`skipped ${s.split}: ${s.reason}`);
       }
       return 0;
     } finally {

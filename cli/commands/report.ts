@@ -7,6 +7,8 @@ import { SequenceModel } from '../../lib/models/types';
 import { buildReport, exportCharts, parseChartFormats, Section, writeReport } from '../../lib/report';
 import { CheckpointIndex, histogramSpec, readStoreFile, storeFile, summarizeSearch, SEARCH_CONFIG_FILE } from '../../lib/search';
 import { ArithmeticTask } from '../../lib/tasks/arithmetic';
+import { isSequenceTask } from '../../lib/tasks/types';
+import { partitionSplits, SkippedSplit } from '../../lib/train/evaluate';
 import { LookupTask } from '../../lib/tasks/lookup';
 import {
   arithmeticCheckpointSections, ArithmeticVerdict, evidenceSection, judge, lookupCheckpointSections, LookupVerdict, verdictSection,
@@ -34,9 +36,10 @@ export const reportCommand: Command = {
     if (args.flags.charts) checkOutputDir(String(args.flags.charts), 'charts', '--charts');
     await initBackend();
     const target = args.positionals[0];
+    const skipped: SkippedSplit[] = [];
     const sections = fs.existsSync(path.join(target, SEARCH_CONFIG_FILE))
       ? await searchSections(target, args.flags.analyze as number)
-      : checkpointSections(target, path.basename(path.resolve(target)));
+      : checkpointSections(target, path.basename(path.resolve(target)), skipped);
     const html = await buildReport({ title: `complens report: ${path.basename(path.resolve(target))}`, backend: backendHeader(), sections, meta: { source: target } });
     writeReport(out, html);
     if (args.flags.charts) {
@@ -45,6 +48,7 @@ export const reportCommand: Command = {
       await exportCharts(specs, String(args.flags.charts), formats);
     }
     console.log(`report: ${path.resolve(out)}`);
+    for (const s of skipped) console.log(`skipped ${s.split}: ${s.reason}`);
     return 0;
   },
 };
@@ -56,13 +60,18 @@ function chartsOf(section: Section): [string, import('vega-lite').TopLevelSpec][
 }
 
 /** Sections for one checkpoint: the workload's verdict with its evidence and charts. */
-export function checkpointSections(dir: string, name: string): Section[] {
+export function checkpointSections(dir: string, name: string, skippedOut: SkippedSplit[] = []): Section[] {
   const { model, task } = loadModelCheckpoint(dir);
   try {
     const verdict = judge(model, task, dir, { command: 'report' }); // throws for a workload without a verdict
+    const skipped = model.kind === 'sequence' && isSequenceTask(task) ? partitionSplits(model, task).skipped : [];
+    skippedOut.push(...skipped);
+    const note: Section[] = skipped.length
+      ? [{ kind: 'text', title: `${name}: splits skipped`, text: skipped.map((s) => `- \`${s.split}\`: ${s.reason}`).join('\n') }]
+      : [];
     // judge chose the verdict by these same tests, so the casts name what it returned.
-    if (task instanceof LookupTask) return lookupCheckpointSections(model as SequenceModel, task, verdict as LookupVerdict, { name });
-    if (task instanceof ArithmeticTask) return arithmeticCheckpointSections(model as SequenceModel, task, verdict as ArithmeticVerdict, { name });
+    if (task instanceof LookupTask) return [...lookupCheckpointSections(model as SequenceModel, task, verdict as LookupVerdict, { name }), ...note];
+    if (task instanceof ArithmeticTask) return [...arithmeticCheckpointSections(model as SequenceModel, task, verdict as ArithmeticVerdict, { name }), ...note];
     const b = verdict.behaviour;
     const detail = `${b.metric ?? 'exact match'} on ${b.split}: **${b.exactMatch.toFixed(3)}** — reported beside the score, never used in it`;
     return [verdictSection(name, verdict, detail, { workload: verdict.workload, 'instrument time (s)': verdict.seconds }), evidenceSection(name, verdict)];

@@ -5,13 +5,13 @@
 import { SequenceModel } from '../../lib/models/types';
 import { Section } from '../../lib/report';
 import { ArithmeticTask } from '../../lib/tasks/arithmetic';
-import { evaluateExamples } from '../../lib/train/evaluate';
+import { evaluateSplits } from '../../lib/train/evaluate';
 import { equivalenceChartSpec } from '../equivalence';
 import { ArithmeticVerdict } from './arithmetic';
 import { CheckpointSectionsOptions, evidenceSection, slugName, splitChart, verdictSection } from './report';
 
 export function arithmeticCheckpointSections(model: SequenceModel, task: ArithmeticTask, verdict: ArithmeticVerdict, options: CheckpointSectionsOptions): Section[] {
-  const perSplit = task.splitNames().map((split) => ({ split, exactMatch: evaluateExamples(model, task.split(split).examples).exactMatch }));
+  const perSplit = evaluateSplits(model, task).splits; // a split longer than the block size is left out (listed by the caller)
   const name = options.name;
   const config = model.config as { nLayers?: number; dModel?: number };
   return [

@@ -18,7 +18,7 @@ import { createModel } from '../../lib/models/registry';
 import { SequenceModel } from '../../lib/models/types';
 import { ArithmeticTask } from '../../lib/tasks/arithmetic';
 import { EncodedExample } from '../../lib/tasks/types';
-import { evaluateExamples } from '../../lib/train/evaluate';
+import { evaluateExamples, requireFit } from '../../lib/train/evaluate';
 import { ComplensError } from '../../lib/util/errors';
 import { analyzeEquivalence, arithmeticRelations, EquivalenceResult, representationCheck } from '../equivalence';
 import { clamp01, positionProbe, PositionProbeResult, scoreEvidence } from './evidence';
@@ -54,6 +54,7 @@ export function arithmeticVerdict(model: SequenceModel, task: ArithmeticTask, op
   const oodSplit = options.oodSplit ?? 'ood_4digit';
   if (!(task.splitNames() as string[]).includes(oodSplit)) throw new ComplensError(`arithmeticVerdict: the task has no split ${oodSplit}; its splits are ${task.splitNames().join(', ')}`);
 
+  for (const split of [oodSplit, 'train', 'test']) requireFit(model, task, split, 'the addition verdict');
   const probeExamples = options.probeExamples ?? 600;
   const relationName = `operands mod 10^${task.spec.idDigits}`;
   const eq = analyzeEquivalence(model, task, oodSplit, { idSplit: 'train', search: false, representationRelation: relationName, limit: options.oodLimit, seed });
