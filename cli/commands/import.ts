@@ -4,6 +4,7 @@ import { backendHeader, initBackend } from '../../lib/backend';
 import { importTorchCheckpoint, saveImported, TORCH_FORMATS, TorchFormat } from '../../lib/io/torch';
 import { RnnCell } from '../../lib/io/name-maps';
 import { UsageError } from '../../lib/util/errors';
+import { checkOutputDir } from '../../lib/util/output';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
 import { jobFromArgs, SEQUENCE_FLAGS } from './train';
@@ -22,7 +23,7 @@ export const importCommand: Command = {
     { name: 'prefix', type: 'string', value: 'P', help: 'module prefix (torch-rnn: found from *weight_ih_l0; GPT: transformer.)' },
     ...TASK_FLAGS,
     { name: 'out', type: 'string', value: 'DIR', help: 'checkpoint directory to write (required)' },
-    { name: 'force', type: 'boolean', help: 'replace an existing checkpoint directory' },
+    { name: 'force', type: 'boolean', help: 'replace an existing checkpoint directory (never another kind of folder)' },
     { name: 'json', type: 'boolean', help: 'print the result as JSON' },
   ],
   details: [
@@ -38,6 +39,7 @@ export const importCommand: Command = {
     if (!f.task && !f.config) throw new UsageError('import: name the task the model was trained on with --task (and its flags, as for train) or --config');
     const out = String(f.out);
     if (fs.existsSync(out) && !f.force) throw new UsageError(`import: ${out} exists; pass --force to replace it`);
+    checkOutputDir(out, 'import'); // even with --force, only a checkpoint (or an empty folder) is replaced
     const task = jobFromArgs(args).task;
     await initBackend();
     const imported = importTorchCheckpoint(file, {

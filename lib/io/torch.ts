@@ -179,6 +179,7 @@ export interface TorchExport {
  */
 export function exportTorchCheckpoint(dir: string, file: string, options: TorchExportOptions): TorchExport {
   if (!TORCH_FORMATS.includes(options.to)) throw new UsageError(`export: format must be one of ${TORCH_FORMATS.join(', ')}, got ${JSON.stringify(options.to)}`);
+  if (!file.endsWith('.safetensors')) throw new UsageError(`export: ${file}: expected a file name ending in .safetensors`);
   if (fs.existsSync(file) && !options.force) throw new UsageError(`export: ${file} exists; pass --force to replace it`);
   const { model } = loadModelCheckpoint(dir);
   try {

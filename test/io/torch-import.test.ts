@@ -156,6 +156,13 @@ test('import and export name what is missing: --from, --out, the task, an unknow
   const missing = await runCli(importCommand, [path.join(root, 'nope.safetensors'), '--from', 'mingpt', ...ARITH, '--out', path.join(root, 'y')]);
   expect(missing).toMatchObject({ code: 2, stderr: `error: ${path.join(root, 'nope.safetensors')}: file does not exist` });
   expect((await runCli(exportCommand, [root, '--out', 'x.safetensors'])).stderr).toContain('--to is required');
+  expect((await runCli(exportCommand, [root, '--to', 'mingpt', '--out', path.join(root, 'package.json')])).stderr).toContain('expected a file name ending in .safetensors');
+  const notCheckpoint = path.join(root, 'notes');
+  fs.mkdirSync(notCheckpoint);
+  fs.writeFileSync(path.join(notCheckpoint, 'a.txt'), 'keep');
+  const r = await runCli(importCommand, ['a.safetensors', '--from', 'mingpt', ...ARITH, '--out', notCheckpoint, '--force']);
+  expect(r.code).toBe(2);
+  expect(fs.readFileSync(path.join(notCheckpoint, 'a.txt'), 'utf8')).toBe('keep');
 });
 
 function readSafetensorsSha(file: string): string {
