@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { exportCommand } from '../../cli/commands/export';
 import { importCommand } from '../../cli/commands/import';
+import { commands } from '../../cli/commands';
 import { infoCommand } from '../../cli/commands/info';
 import { initBackend } from '../../lib/backend';
 import { loadModelCheckpoint, readSafetensors, writeSafetensors } from '../../lib/io';
@@ -63,8 +64,10 @@ withTorch('a tiny nn.GRU trained in PyTorch imports through the CLI with its log
   expect(r.code).toBe(0);
   const out = JSON.parse(r.stdout);
   expect(out.model).toMatchObject({ arch: 'rnn', cell: 'gru', numLayers: 2, embedSize: 5, hiddenSize: 7, vocabSize: vocab });
-  expect(out.unused).toEqual([]);
+  expect(out.unused).toEqual(['steps_done']);
   expect(maxAbsDiff(complensLogits(dir, ref.inputs), ref.logits)).toBeLessThanOrEqual(1e-5);
+  const text = await runCli(importCommand, [ref.file, '--from', 'torch-rnn', '--task', 'lookup', '--out', dir, '--force']);
+  expect(text.stdout).toContain('unused       steps_done');
 
   const wrong = await runCli(importCommand, [ref.file, '--from', 'torch-rnn', '--cell', 'lstm', '--task', 'lookup', '--out', path.join(root, 'x')]);
   expect(wrong.code).toBe(2);
@@ -128,6 +131,19 @@ withTorch('HF GPT-2 layout (Conv1D in×out weights, transformer. names, tied lm_
   const re = path.join(root, 'ck-hf-again');
   expect((await runCli(importCommand, [back, '--from', 'hf-gpt2', ...ARITH, '--out', re])).code).toBe(0); // n_head from the metadata
   expect(maxAbsDiff(complensLogits(re, ref.inputs), ref.logits)).toBeLessThanOrEqual(1e-5);
+});
+
+withTorch('HF GPT2Model names (no transformer. prefix, no lm_head) import with the tied embedding', async () => {
+  const ref = reference('hf-gpt2', ['--layers', '1', '--heads', '2', '--embd', '8', '--bare']);
+  const dir = path.join(root, 'ck-hf-bare');
+  const r = await runCli(importCommand, [ref.file, '--from', 'hf-gpt2', '--n-head', '2', ...ARITH, '--out', dir, '--json']);
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout).unused).toEqual([]);
+  expect(maxAbsDiff(complensLogits(dir, ref.inputs), ref.logits)).toBeLessThanOrEqual(1e-5);
+});
+
+test('import and export are registered commands', () => {
+  expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['import', 'export']));
 });
 
 test('a huge layer index in a tensor name is refused at once in one short line naming the file and tensor', async () => {

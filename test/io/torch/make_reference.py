@@ -6,7 +6,8 @@ package), and writes the logits PyTorch computes on a few inputs, so complens's 
   make_reference.py gru     --out F --logits J --vocab V [--steps N]
   make_reference.py mingpt  --out F --logits J [--layers 3 --heads 3 --embd 48 --block 15 --steps N]
   make_reference.py nanogpt ...   (lm_head tied to wte, stored once)
-  make_reference.py hf-gpt2 ...   (HF GPT-2 names and Conv1D layout: dense weights in x out; tied, lm_head absent)
+  make_reference.py hf-gpt2 ...   (HF GPT-2 names and Conv1D layout: dense weights in x out; tied, lm_head absent;
+                                   --bare: GPT2Model names without the transformer. prefix)
 
 The GPT is minGPT as ExploreGPT uses it (adder_v3.py): pre-LN blocks, causal attention, 4x MLP with tanh GELU,
 final LayerNorm, lm_head without bias; data in the adder format (operands padded to 5 digits, answer reversed).
@@ -178,6 +179,7 @@ def main():
     p.add_argument('--block', type=int, default=15)
     p.add_argument('--batch', type=int, default=64)
     p.add_argument('--lr', type=float, default=5e-4)
+    p.add_argument('--bare', action='store_true', help='hf-gpt2: GPT2Model names (no transformer. prefix)')
     a = p.parse_args()
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed)
@@ -187,12 +189,15 @@ def main():
             seq = torch.randint(0, a.vocab, (16, 9), generator=gen)
             return seq[:, :-1], seq[:, 1:]
         loss = train(model, batches, a.steps, 1e-2)
-        state = model.state_dict()
+        state = dict(model.state_dict())
+        state['steps_done'] = torch.tensor([float(a.steps)])  # not a weight: the importer must list it as unused
         inputs = torch.randint(0, a.vocab, (4, 8), generator=gen)
     else:
         model = GPT(a.vocab, a.block, a.layers, a.heads, a.embd, tied=a.kind != 'mingpt')
         loss = train(model, lambda: adder_batch(gen, a.batch), a.steps, a.lr)
         state = gpt_state(model, a.kind)
+        if a.bare:
+            state = {k[len('transformer.'):]: v for k, v in state.items()}
         inputs = adder_batch(gen, 4)[0]
     model.eval()
     with torch.no_grad():
