@@ -5,10 +5,11 @@
  * (`"task": "arithmetic"`) used to be ignored silently, training the default lookup task instead.
  */
 import * as fs from 'fs';
-import { architectureNames } from '../lib/models/registry';
+import { architectureNames, validateModelConfig } from '../lib/models/registry';
 import { validateTaskSection } from '../lib/tasks/config';
 import { taskKinds } from '../lib/tasks/registry';
 import { TRAIN_DEFAULTS, validateTrainConfig } from '../lib/train/config';
+import { taskFromConfig } from '../lib/train/job';
 import { ComplensError, ConfigError, FileFormatError, UsageError } from '../lib/util/errors';
 import { requireInt, requireObject, requireOneOf } from '../lib/util/validate';
 
@@ -95,6 +96,7 @@ function checkJobFile(json: unknown, family: 'sequence' | 'vector' | 'any'): Job
   if (o.model !== undefined) {
     out.model = requireObject(o.model, 'model');
     if (out.model.arch !== undefined) requireOneOf(out.model.arch, 'model.arch', architectureNames());
+    if (family === 'sequence') validateSequenceModel(out.model, out.task ?? {});
   }
   if (o.training !== undefined) {
     out.training = requireObject(o.training, 'training');
@@ -107,4 +109,16 @@ function checkJobFile(json: unknown, family: 'sequence' | 'vector' | 'any'): Job
     }
   }
   return out;
+}
+
+/**
+ * Validates a sequence model section against the vocabulary of its task, as training will build it, without
+ * allocating weights. A transformer's maxLength, when not given, is the task's longest input, which only building
+ * every split would tell; the largest allowed value stands in, since only the given fields are being checked.
+ */
+export function validateSequenceModel(model: Record<string, unknown>, task: Record<string, unknown>, field = 'model'): void {
+  const built = taskFromConfig(task);
+  const config: Record<string, unknown> = { arch: 'rnn', ...model, vocabSize: built.vocab.length };
+  if (config.arch === 'transformer' && config.maxLength === undefined) config.maxLength = built.maxInputLength ?? 65536;
+  validateModelConfig(config, field);
 }

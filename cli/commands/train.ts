@@ -9,7 +9,7 @@ import { checkOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
 import { FlagSpec, ParsedArgs } from '../args';
 import { Command } from '../command';
-import { readJobFile } from '../config-file';
+import { readJobFile, validateSequenceModel } from '../config-file';
 import { formatTable, percent } from '../format';
 import { vectorOnlyFlags, vectorTrainCommandHandler, wantsVectorTraining } from './train-vector';
 
@@ -143,6 +143,7 @@ export function jobFromArgs(args: ParsedArgs): TrainJob {
   // Flags merged into the file's sections are checked again, and the output path too, before anything is written.
   validateTaskSection(task, 'task');
   validateTrainConfig(training);
+  validateSequenceModel(transformer ? { ...model, arch: 'transformer' } : model, task);
   checkOutputDir(out, 'checkpoint');
   return { task, model, training, seed, out };
 }

@@ -11,7 +11,11 @@
  * - Idempotence: `append` refuses a key the store already holds, so recording the same result twice (a retried
  *   queue job, a restarted coordinator) writes it once. If duplicates ever reach the file (two files concatenated
  *   by hand), readers keep the first row of each key.
+ * - Integrity: each row carries a checksum of its own text (`{"crc":"<8 hex>",…}`), so a row edited or bit-flipped
+ *   after it was written is refused with its line number instead of silently changing a result. Rows from stores
+ *   written before checksums existed (`{"v":…}`) still load, but only before the first checksummed row.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileFormatError } from '../util/errors';
@@ -27,10 +31,32 @@ export interface StoreReadReport {
   duplicates: number;
 }
 
+const CRC_PREFIX = '{"crc":"';
+const CRC_END = CRC_PREFIX.length + 8;
+
+function rowChecksum(body: string): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 8);
+}
+
+/** The line `append` writes for `row`: the row's JSON with its checksum as the first field. */
+export function formatStoreLine(row: SearchRow): string {
+  const body = JSON.stringify(row);
+  if (body.includes('\n')) throw new Error('a results row must not contain a newline');
+  return `${CRC_PREFIX}${rowChecksum(body)}",${body.slice(1)}\n`;
+}
+
 /** Reads a store file without changing it. A missing file is an empty store. */
 export function readStoreFile(file: string): StoreReadReport {
-  if (!fs.existsSync(file)) return { rows: [], tornTail: false, validBytes: 0, duplicates: 0 };
-  const buffer = fs.readFileSync(file);
+  let buffer: Buffer;
+  try {
+    if (fs.statSync(file).isDirectory()) throw new FileFormatError(file, 'is a folder; expected the results store (a JSONL file)');
+    buffer = fs.readFileSync(file);
+  } catch (err) {
+    if (err instanceof FileFormatError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { rows: [], tornTail: false, validBytes: 0, duplicates: 0 };
+    throw new FileFormatError(file, `cannot read the results store (${code ?? (err as Error).message})`);
+  }
   return parseStore(buffer, file);
 }
 
@@ -40,6 +66,7 @@ function parseStore(buffer: Buffer, file: string): StoreReadReport {
   let duplicates = 0;
   let offset = 0;
   let line = 0;
+  let checksummed = false;
   while (offset < buffer.length) {
     const nl = buffer.indexOf(0x0a, offset);
     line++;
@@ -47,7 +74,15 @@ function parseStore(buffer: Buffer, file: string): StoreReadReport {
     const isLast = nl < 0 || nl === buffer.length - 1;
     const text = buffer.toString('utf8', offset, end);
     let row: SearchRow | undefined;
-    if (nl >= 0) row = parseRow(text);
+    let problem = 'not a results row (the store is append-only JSONL; only its last line may be torn)';
+    if (nl >= 0) {
+      const parsed = parseLine(text, checksummed);
+      if (typeof parsed === 'string') problem = parsed;
+      else {
+        row = parsed.row;
+        checksummed ||= parsed.checksummed;
+      }
+    }
     if (!row) {
       // A torn last line (no newline, or garbage from an interrupted write): ignored, the model is retrained.
       if (isLast) return { rows, tornTail: true, validBytes: offset, duplicates };
@@ -55,7 +90,7 @@ function parseStore(buffer: Buffer, file: string): StoreReadReport {
         offset = end + 1;
         continue;
       }
-      throw new FileFormatError(`${file}:${line}`, 'not a results row (the store is append-only JSONL; only its last line may be torn)');
+      throw new FileFormatError(`${file}:${line}`, problem);
     }
     if (keys.has(row.key)) duplicates++;
     else {
@@ -65,6 +100,23 @@ function parseStore(buffer: Buffer, file: string): StoreReadReport {
     offset = end + 1;
   }
   return { rows, tornTail: false, validBytes: buffer.length, duplicates };
+}
+
+/** A row, or what is wrong with the line. */
+function parseLine(text: string, afterChecksummed: boolean): { row: SearchRow; checksummed: boolean } | string {
+  if (text.startsWith(CRC_PREFIX) && text.slice(CRC_END, CRC_END + 2) === '",') {
+    const expected = text.slice(CRC_PREFIX.length, CRC_END);
+    const body = '{' + text.slice(CRC_END + 2);
+    if (rowChecksum(body) !== expected) return `row checksum mismatch (expected ${expected}): the row was changed after it was written`;
+    const row = parseRow(body);
+    return row ? { row, checksummed: true } : 'not a results row (its checksum matches, but it lacks key or zeroShot)';
+  }
+  // Rows written before checksums existed start with their format version; a row whose checksum field was
+  // damaged starts with neither, and is refused rather than read as an old row.
+  if (!text.startsWith('{"v":')) return 'not a results row (expected {"crc":…} or, in an older store, {"v":…})';
+  if (afterChecksummed) return 'a row without a checksum after checksummed rows: expected {"crc":…}';
+  const row = parseRow(text);
+  return row ? { row, checksummed: false } : 'not a results row (the store is append-only JSONL; only its last line may be torn)';
 }
 
 function parseRow(text: string): SearchRow | undefined {
@@ -129,8 +181,7 @@ export class ResultsStore {
   append(row: SearchRow): boolean {
     if (this.fd === undefined) throw new Error(`results store ${this.file} is closed`);
     if (this.byKey.has(row.key)) return false;
-    const line = JSON.stringify(row) + '\n';
-    if (line.indexOf('\n') !== line.length - 1) throw new Error('a results row must not contain a newline');
+    const line = formatStoreLine(row);
     fs.writeSync(this.fd, line);
     fs.fsyncSync(this.fd);
     this.byKey.set(row.key, row);

@@ -53,7 +53,10 @@ export function readLookupSample(dirOrName: string, options: ReadLookupSampleOpt
     const file = p?.file ?? path.join(dir, `${split}.tsv`);
     return i === undefined || !p ? file : `${file}:${p.lines[i].line}`;
   });
-  if (violation) throw new FileFormatError(violation.at, `expected ${violation.expected}, got ${JSON.stringify(violation.got)}`);
+  if (violation) {
+    const got = violation.got.length > 60 ? `${violation.got.slice(0, 57)}...` : violation.got;
+    throw new FileFormatError(violation.at, `expected ${violation.expected}, got ${JSON.stringify(got)}`);
+  }
   return { bits, tables, splits };
 }
 
@@ -79,12 +82,15 @@ function readSplitFile(file: string): string {
 export function inferTables(files: { file: string; lines: ParsedLookupLine[] }[], bits: number, where: string): number[][] {
   const size = 2 ** bits;
   const entries: ({ value: number; at: string } | undefined)[][] = [];
+  // Where each table is first named: errors about a table blame that line, not the whole folder.
+  const firstSeen: string[] = [];
   for (const { file, lines } of files) {
     for (const { line, row, values } of lines) {
       row.tables.forEach((t, s) => {
         const slot = (entries[t] ??= new Array(size).fill(undefined));
         const prev = slot[values[s]];
         const at = `${file}:${line}`;
+        firstSeen[t] ??= at;
         if (!prev) slot[values[s]] = { value: values[s + 1], at };
         else if (prev.value !== values[s + 1]) {
           throw new FileFormatError(
@@ -100,15 +106,15 @@ export function inferTables(files: { file: string; lines: ParsedLookupLine[] }[]
   for (let t = 0; t < entries.length; t++) {
     const slot = entries[t];
     if (!slot) {
-      throw new FileFormatError(where, `${tableName(t)} never occurs although ${tableName(entries.length - 1)} does: expected tables t1..tN without gaps`);
+      throw new FileFormatError(firstSeen[entries.length - 1] ?? where, `${tableName(t)} never occurs although ${tableName(entries.length - 1)} does: expected tables t1..tN without gaps`);
     }
     const missing = slot.findIndex((e) => e === undefined);
     if (missing >= 0) {
-      throw new FileFormatError(where, `cannot infer ${tableName(t)}: no row applies it to ${toBits(missing, bits)}`);
+      throw new FileFormatError(firstSeen[t] ?? where, `cannot infer ${tableName(t)}: no row applies it to ${toBits(missing, bits)} (${tableName(t)} is first named here)`);
     }
     const table = slot.map((e) => e!.value);
     if (!isBijection(table, size)) {
-      throw new FileFormatError(where, `${tableName(t)} as the rows define it is not a bijection: ${table.map((v) => toBits(v, bits)).join(' ')}`);
+      throw new FileFormatError(firstSeen[t] ?? where, `${tableName(t)} as the rows define it is not a bijection: ${table.map((v) => toBits(v, bits)).join(' ')}`);
     }
     tables.push(table);
   }

@@ -40,6 +40,11 @@ export interface ParsedLookupFile {
   lines: ParsedLookupLine[];
 }
 
+/** Echoed input is clipped so that a garbage line still gives a one-line error of readable length. */
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /** Parses a whole file; `file` only names it in errors (FileFormatError as `file:line: what was expected`). */
 export function parseLookupTsv(text: string, file: string, options: ParseLookupOptions = {}): ParsedLookupFile {
   const lines = text.split('\n');
@@ -60,26 +65,26 @@ export function parseLookupTsv(text: string, file: string, options: ParseLookupO
     }
     const prompt = cols[0].split(' ');
     if (prompt.length < 3 || prompt[prompt.length - 1] !== '.') {
-      fail(`expected the input column to be "<bits> <table> ... ." ending with " .", got "${cols[0]}"`);
+      fail(`expected the input column to be "<bits> <table> ... ." ending with " .", got "${clip(cols[0])}"`);
     }
     const inputText = prompt[0];
     if (bits === undefined) {
       if (!/^[01]+$/.test(inputText) || inputText.length > MAX_BITS) {
-        fail(`expected the input to be a bit string of at most ${MAX_BITS} bits, got "${inputText}"`);
+        fail(`expected the input to be a bit string of at most ${MAX_BITS} bits, got "${clip(inputText)}"`);
       }
       bits = inputText.length;
     }
     const width = bits;
     const bitPattern = new RegExp(`^[01]{${width}}$`);
-    if (!bitPattern.test(inputText)) fail(`expected a ${width}-bit input, got "${inputText}"`);
+    if (!bitPattern.test(inputText)) fail(`expected a ${width}-bit input, got "${clip(inputText)}"`);
     const names = prompt.slice(1, -1);
     const tables = names.map((name) => {
       const t = tableIndex(name);
-      if (t < 0) fail(`unknown table "${name}": expected a table name t1, t2, ...`);
+      if (t < 0) fail(`unknown table "${clip(name)}": expected a table name t1, t2, ...`);
       // Without this bound "t4294967296" parses to an index no array can hold, and the row silently loads.
-      if (t >= MAX_TABLES) fail(`table "${name}" out of range: expected t1..t${MAX_TABLES}`);
+      if (t >= MAX_TABLES) fail(`table "${clip(name)}" out of range: expected t1..t${MAX_TABLES}`);
       if (options.tables && t >= options.tables.length) {
-        fail(`unknown table "${name}": expected t1..t${options.tables.length}`);
+        fail(`unknown table "${clip(name)}": expected t1..t${options.tables.length}`);
       }
       return t;
     });
@@ -87,15 +92,15 @@ export function parseLookupTsv(text: string, file: string, options: ParseLookupO
     if (targetTokens.length !== tables.length + 1) {
       fail(
         `expected ${tables.length + 1} bit strings in the target (the copied input and one value per table), ` +
-          `got ${targetTokens.length}: "${cols[1]}"`,
+          `got ${targetTokens.length}: "${clip(cols[1])}"`,
       );
     }
     const values = targetTokens.map((tok) => {
-      if (!bitPattern.test(tok)) fail(`expected ${width}-bit values in the target, got "${tok}"`);
+      if (!bitPattern.test(tok)) fail(`expected ${width}-bit values in the target, got "${clip(tok)}"`);
       return parseInt(tok, 2);
     });
     if (targetTokens[0] !== inputText) {
-      fail(`inconsistent target: it must start with a copy of the input "${inputText}", got "${targetTokens[0]}"`);
+      fail(`inconsistent target: it must start with a copy of the input "${clip(inputText)}", got "${clip(targetTokens[0])}"`);
     }
     if (options.tables) {
       const known = options.tables;
@@ -110,7 +115,7 @@ export function parseLookupTsv(text: string, file: string, options: ParseLookupO
       });
     }
     const attention = Array.from({ length: tables.length + 2 }, (_, k) => k).join(' ');
-    if (cols[2] !== attention) fail(`expected attention indices "${attention}", got "${cols[2]}"`);
+    if (cols[2] !== attention) fail(`expected attention indices "${clip(attention)}", got "${clip(cols[2])}"`);
     out.push({ line, row: { input: values[0], tables }, values });
   });
   return { bits, lines: out };
