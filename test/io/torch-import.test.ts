@@ -146,6 +146,17 @@ test('import and export are registered commands', () => {
   expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['import', 'export']));
 });
 
+withTorch('nn.LSTM and nn.RNN (tanh) files: the cell is read off the gate count and the logits match', async () => {
+  const vocab = taskFromConfig({ kind: 'lookup' }).vocab.length;
+  for (const [cell, complens] of [['lstm', 'lstm'], ['rnn', 'tanh']]) {
+    const ref = reference('gru', ['--vocab', String(vocab), '--cell', cell]);
+    const dir = path.join(root, `ck-${cell}`);
+    const r = await runCli(importCommand, [ref.file, '--from', 'torch-rnn', '--task', 'lookup', '--out', dir, '--json']);
+    expect(JSON.parse(r.stdout).model).toMatchObject({ cell: complens, numLayers: 2 });
+    expect(maxAbsDiff(complensLogits(dir, ref.inputs), ref.logits)).toBeLessThanOrEqual(1e-5);
+  }
+});
+
 test('a huge layer index in a tensor name is refused at once in one short line naming the file and tensor', async () => {
   const file = path.join(root, 'huge.safetensors');
   const v = (n: number) => ({ shape: [n], data: new Float32Array(n) });

@@ -3,7 +3,7 @@
 Trains a tiny model for a few steps, writes its state dict as safetensors (struct + json: no `safetensors`
 package), and writes the logits PyTorch computes on a few inputs, so complens's forward pass can be compared.
 
-  make_reference.py gru     --out F --logits J --vocab V [--steps N]
+  make_reference.py gru     --out F --logits J --vocab V [--steps N] [--cell gru|lstm|rnn]
   make_reference.py mingpt  --out F --logits J [--layers 3 --heads 3 --embd 48 --block 15 --steps N]
   make_reference.py nanogpt ...   (lm_head tied to wte, stored once)
   make_reference.py hf-gpt2 ...   (HF GPT-2 names and Conv1D layout: dense weights in x out; tied, lm_head absent;
@@ -173,6 +173,7 @@ def main():
     p.add_argument('--steps', type=int, default=5)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--vocab', type=int, default=10)
+    p.add_argument('--cell', choices=['gru', 'lstm', 'rnn'], default='gru', help='gru kind: the recurrent cell')
     p.add_argument('--layers', type=int, default=3)
     p.add_argument('--heads', type=int, default=3)
     p.add_argument('--embd', type=int, default=48)
@@ -184,7 +185,7 @@ def main():
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed)
     if a.kind == 'gru':
-        model = TinyRnn(a.vocab, 5, 7, 2, 'gru')
+        model = TinyRnn(a.vocab, 5, 7, 2, a.cell)
         def batches():
             seq = torch.randint(0, a.vocab, (16, 9), generator=gen)
             return seq[:, :-1], seq[:, 1:]
