@@ -80,6 +80,11 @@ export type {
   MemberOutcome,
 } from './search';
 
+// The population trainer (many one-layer RNNs at once: the haystack's engine). lib/search registers it with a
+// run-time require(); this static import also lets tslab, which compiles only statically imported files, load it.
+export { trainPopulation, initialWeights, populationModelConfig } from './search/population';
+export type { PopulationConfig, PopulationMember, MemberResult, PopulationResult } from './search/population';
+
 // Reports and notebook display.
 export * from './report';
 export { showChart, showTable, showText, showNote } from './report/notebook';
