@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../util/atomic';
 import { ComplensError, FileFormatError, describe } from '../util/errors';
 import { jsonDepth } from '../util/validate';
-import { MAX_READ_BYTES, readFileBounded } from './files';
+import { MAX_READ_BYTES, fsErrorDetail, oneLine, statFile } from './files';
 import { MapOutcome, NameMap, applyNameMap } from './name-maps';
 import {
   ExpectedTensor, HostTensor, bytesToFloat32, compareToExpected, float32ToBytes, hostToTensor, isShape,
@@ -57,15 +57,17 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
     throw new FileFormatError(label, detail);
   };
   if (typeof fileOrBuffer === 'string' && !fs.existsSync(fileOrBuffer)) fail('file does not exist');
-  const bytes = typeof fileOrBuffer === 'string' ? readFileBounded(fileOrBuffer, 'a safetensors file', SAFETENSORS_LIMITS.fileBytes) : fileOrBuffer;
-  if (bytes.length < 8) fail(`only ${bytes.length} bytes: a safetensors file starts with an 8-byte header length (empty or truncated file?)`);
-  const headerLen = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  // The header is read and checked before the data: a huge or garbage file is refused after reading 8 + N bytes.
+  const src = typeof fileOrBuffer === 'string' ? fileSource(fileOrBuffer) : bufferSource(fileOrBuffer);
+  if (src.size < 8) fail(`only ${src.size} bytes: a safetensors file starts with an 8-byte header length (empty or truncated file?)`);
+  const prefix = src.read(0, 8);
+  const headerLen = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (headerLen > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLen} bytes exceeds the ${MAX_HEADER_BYTES}-byte limit: not a safetensors file, or its first 8 bytes are corrupt`);
   const n = Number(headerLen);
-  if (8 + n > bytes.length) fail(`header length ${n} bytes runs past the end of the file (${bytes.length} bytes): truncated`);
+  if (8 + n > src.size) fail(`header length ${n} bytes runs past the end of the file (${src.size} bytes): truncated`);
   let text = '';
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(src.read(8, n));
   } catch {
     fail(`the ${n}-byte header is not valid UTF-8`);
   }
@@ -75,13 +77,13 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
   try {
     header = JSON.parse(text);
   } catch (err) {
-    fail(`the header is not valid JSON (${(err as Error).message})`);
+    fail(`the header is not valid JSON (${oneLine(String((err as Error).message))})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail(`the header must be a JSON object, got ${describe(header)}`);
 
   const entries = Object.entries(header as Record<string, unknown>);
   if (entries.length > SAFETENSORS_LIMITS.tensors + 1) fail(`the header lists ${entries.length} entries, over the limit of ${SAFETENSORS_LIMITS.tensors} tensors`);
-  const data = bytes.subarray(8 + n);
+  const dataLength = src.size - 8 - n;
   const metadata: Record<string, string> = {};
   const layout: Array<{ name: string; dtype: string; shape: number[]; begin: number; end: number }> = [];
   for (const [name, entry] of entries) {
@@ -110,7 +112,7 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
       return bad(`"data_offsets" must be [begin, end] with 0 <= begin <= end, got ${describe(offsets)}`);
     }
     const [begin, end] = offsets as number[];
-    if (end > data.length) bad(`data_offsets [${begin}, ${end}] run past the end of the data buffer (${data.length} bytes): truncated file?`);
+    if (end > dataLength) bad(`data_offsets [${begin}, ${end}] run past the end of the data buffer (${dataLength} bytes): truncated file?`);
     // Any element count beyond the buffer fails here, before decoding allocates anything from it.
     const want = numel(shape) * DTYPE_BYTES[dt];
     if (end - begin !== want) bad(`data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but shape ${shapeText(shape)} of ${dt} needs ${want.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 })}`);
@@ -126,7 +128,8 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
     pos = t.end;
     prev = t.name;
   }
-  if (pos !== data.length) fail(`${data.length - pos} trailing bytes after the last tensor${prev ? ` ${quoteName(prev)}` : ''} (data buffer is ${data.length} bytes, tensors end at ${pos})`);
+  if (pos !== dataLength) fail(`${dataLength - pos} trailing bytes after the last tensor${prev ? ` ${quoteName(prev)}` : ''} (data buffer is ${dataLength} bytes, tensors end at ${pos})`);
+  const data = src.read(8 + n, dataLength);
 
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const t of layout) {
@@ -134,6 +137,41 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
     tensors[t.name] = { dtype: t.dtype, shape: t.shape, data: values };
   }
   return { tensors, metadata };
+}
+
+interface ByteSource {
+  size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+function bufferSource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+}
+
+/** Reads a file in pieces; its size (and that it is a regular file) is checked with stat first. */
+function fileSource(file: string): ByteSource {
+  const size = statFile(file, 'a safetensors file', SAFETENSORS_LIMITS.fileBytes);
+  return {
+    size,
+    read(offset, length) {
+      const out = Buffer.allocUnsafe(length);
+      let fd: number | undefined;
+      try {
+        fd = fs.openSync(file, 'r');
+        for (let done = 0; done < length; ) {
+          const got = fs.readSync(fd, out, done, length - done, offset + done);
+          if (got === 0) throw new FileFormatError(file, `shrank while being read (expected ${size} bytes)`);
+          done += got;
+        }
+      } catch (err) {
+        if (err instanceof FileFormatError) throw err;
+        throw new FileFormatError(file, fsErrorDetail(err, 'a safetensors file'));
+      } finally {
+        if (fd !== undefined) fs.closeSync(fd);
+      }
+      return out;
+    },
+  };
 }
 
 function decode(dtype: string, bytes: Uint8Array, fail: (detail: string) => never): Float32Array {

@@ -60,7 +60,7 @@ export interface FuzzSummary {
 
 /** Runs `cases` cases of one target with `seed`; never throws for a bad case, only reports it. */
 export async function runFuzz<T>(target: FuzzTarget<T>, cases: number, seed = 1): Promise<FuzzSummary> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `complens-fuzz-${target.name}-`));
+  const root = fs.mkdtempSync(path.join(scratchDir(), `complens-fuzz-${target.name}-`));
   const summary: FuzzSummary = { target: target.name, cases, loadedSame: 0, refused: 0, findings: [] };
   try {
     const original = await target.setup(path.join(root, 'original'));
@@ -106,6 +106,20 @@ export async function runFuzz<T>(target: FuzzTarget<T>, cases: number, seed = 1)
     fs.rmSync(root, { recursive: true, force: true });
   }
   return summary;
+}
+
+/**
+ * Where cases are written: COMPLENS_FUZZ_TMP, else /dev/shm when writable (tmpfs: creating and removing thousands of
+ * small case folders is ~10× faster than on a journaling disk), else the OS temp folder.
+ */
+function scratchDir(): string {
+  if (process.env.COMPLENS_FUZZ_TMP) return process.env.COMPLENS_FUZZ_TMP;
+  try {
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return os.tmpdir();
+  }
 }
 
 function restoreAccess(dir: string): void {
