@@ -149,13 +149,18 @@ export class ResultsStore {
 
   /** Opens (creating folders and the file) for appending; a torn last line is truncated away first. */
   static open(file: string): ResultsStore {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const fsStep = <T>(step: () => T): T => {
+      try {
+        return step();
+      } catch (err) {
+        throw new FileFormatError(file, `cannot open the results store for appending (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+    };
+    fsStep(() => fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true }));
     const report = readStoreFile(file);
     const store = new ResultsStore(file, report);
-    if (report.tornTail) {
-      fs.truncateSync(file, report.validBytes);
-    }
-    store.fd = fs.openSync(file, 'a');
+    if (report.tornTail) fsStep(() => fs.truncateSync(file, report.validBytes));
+    store.fd = fsStep(() => fs.openSync(file, 'a'));
     if (report.tornTail) fs.fsyncSync(store.fd);
     return store;
   }
