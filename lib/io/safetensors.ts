@@ -82,7 +82,8 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail(`the header must be a JSON object, got ${describe(header)}`);
 
   const entries = Object.entries(header as Record<string, unknown>);
-  if (entries.length > SAFETENSORS_LIMITS.tensors + 1) fail(`the header lists ${entries.length} entries, over the limit of ${SAFETENSORS_LIMITS.tensors} tensors`);
+  const tensorCount = entries.length - (Object.prototype.hasOwnProperty.call(header, '__metadata__') ? 1 : 0);
+  if (tensorCount > SAFETENSORS_LIMITS.tensors) fail(`the header lists ${tensorCount} tensors, over the limit of ${SAFETENSORS_LIMITS.tensors}`);
   const dataLength = src.size - 8 - n;
   const metadata: Record<string, string> = {};
   const layout: Array<{ name: string; dtype: string; shape: number[]; begin: number; end: number }> = [];
@@ -115,7 +116,10 @@ export function readSafetensors(fileOrBuffer: string | Uint8Array, options: Read
     if (end > dataLength) bad(`data_offsets [${begin}, ${end}] run past the end of the data buffer (${dataLength} bytes): truncated file?`);
     // Any element count beyond the buffer fails here, before decoding allocates anything from it.
     const want = numel(shape) * DTYPE_BYTES[dt];
-    if (end - begin !== want) bad(`data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but shape ${shapeText(shape)} of ${dt} needs ${want.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 })}`);
+    if (end - begin !== want) {
+      const exact = shape.reduce((a, d) => a * BigInt(d), BigInt(DTYPE_BYTES[dt])); // exact even past 2^53
+      bad(`data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but shape ${shapeText(shape)} of ${dt} needs ${exact}`);
+    }
     layout.push({ name, dtype: dt, shape, begin, end });
   }
 
