@@ -6,8 +6,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  explicitSplitOf, lookupDataDir, parseLookupTsv, PUBLIC_SAMPLES, readLookupSample, validateLookupSpec,
+  buildLookupDataset, explicitSplitOf, lookupDataDir, lookupSpecFromSeed, parseLookupTsv, PUBLIC_SAMPLES, readLookupSample, validateLookupSpec,
 } from '../../lib/tasks/lookup';
+import { findSplitViolation } from '../../lib/tasks/lookup/invariants';
 import { createTask } from '../../lib/tasks/registry';
 import { ComplensError } from '../../lib/util/errors';
 
@@ -118,4 +119,15 @@ describe('task specs (complens.json, createTask)', () => {
     s.split.rows.validation.push('000 t4294967296');
     expect(errorOf(() => validateLookupSpec(s)).message).toMatch(/^task\.split\.rows\.validation\[16\]: expected table names t1\.\.t8/);
   });
+});
+
+test('generated splits keep the same promises (several shapes and seeds)', () => {
+  const shapes = [{}, { numTables: 4, bits: 2, heldOutCompositions: 1, atomicOnlyTables: 1 }, { numTables: 6, bits: 2, compositionLength: 3 }];
+  for (const shape of shapes) {
+    for (const seed of [0, 1, 7]) {
+      const spec = lookupSpecFromSeed({ seed, ...shape });
+      const d = buildLookupDataset(spec.tables, spec.bits, spec.split);
+      expect(findSplitViolation(d.splits, d.bits, (s, i) => `${s}[${i}]`)).toBeUndefined();
+    }
+  }
 });
