@@ -6,6 +6,7 @@ import { SequenceModel } from '../../lib/models/types';
 import { isSequenceTask } from '../../lib/tasks/types';
 import { partitionSplits } from '../../lib/train/evaluate';
 import { writeFileAtomic } from '../../lib/util/atomic';
+import { checkOutputFile } from '../../lib/util/output';
 import { UsageError } from '../../lib/util/errors';
 import { renderSvg } from '../../probes/charts/render';
 import { analyzeEquivalence, defaultRelations, equivalenceChartSpec, EquivalenceResult } from '../../probes/equivalence';
@@ -41,6 +42,7 @@ export const equivCommand: Command = {
     const position = parsePosition(String(args.flags.position ?? 'last-prompt'));
     const chart = args.flags.chart as string | undefined;
     if (chart && !/\.(svg|json)$/i.test(chart)) throw new UsageError(`--chart: expected a .svg or .json file name, got ${JSON.stringify(chart)}`);
+    if (chart) checkOutputFile(chart, 'chart', '--chart');
     await initBackend();
     const checkpoint = args.positionals[0];
     const { model, task } = loadModelCheckpoint(checkpoint);

@@ -116,6 +116,8 @@ test('every other command that writes refuses a foreign --out before it starts',
   await expectRefused(['demo', '--out', at('notes')], /notes: a non-empty folder/);
   await expectRefused(['analyze', CKPT, '--out', at('package.json')], /package\.json: an existing file that is not a complens verdict/);
   await expectRefused(['probe', CKPT, '--heatmap', at('existing.txt')], /--heatmap .*existing\.txt: expected a file name ending in \.svg or \.json/);
+  fs.writeFileSync(at('logo.svg'), '<?xml version="1.0"?><!-- a drawing, not a chart -->\n');
+  await expectRefused(['equiv', CKPT, '--split', 'heldout_compositions', '--chart', at('logo.svg')], /--chart .*logo\.svg: an existing file that is not a complens chart/);
 });
 
 test('an output of the same kind is accepted (resumed or replaced), as before', async () => {
