@@ -2,11 +2,10 @@
  * Issue 14's CLI findings for output paths and config files: each call exits 2 with one `error:` line naming the
  * file, and nothing in the working tree changes (every file's bytes and mtime compared before and after).
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../cli/main';
+import { runQuiet as run, snapshot } from './cli-helpers';
 
 const CKPT = path.resolve(__dirname, '../../fixtures/lookup-gru-memorizing');
 
@@ -20,38 +19,6 @@ beforeEach(() => {
   fs.writeFileSync(path.join(root, 'old.html'), '<html>not a report</html>\n');
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
-
-/** Every path under `dir` with its content hash and mtime. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      const stat = fs.statSync(p);
-      if (e.isDirectory()) {
-        out[p + '/'] = String(stat.mtimeMs);
-        walk(p);
-      } else out[p] = `${createHash('sha256').update(fs.readFileSync(p)).digest('hex')} ${stat.mtimeMs}`;
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-async function run(argv: string[]): Promise<{ code: number; stderr: string[] }> {
-  const stderr: string[] = [];
-  const spies = [
-    jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void stderr.push(a.join(' '))),
-    jest.spyOn(console, 'log').mockImplementation(() => undefined),
-    jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (stderr.push(String(s).trimEnd()), true)),
-    jest.spyOn(process.stdout, 'write').mockImplementation(() => true),
-  ];
-  try {
-    return { code: await main([...argv, '--quiet']), stderr };
-  } finally {
-    for (const s of spies) s.mockRestore();
-  }
-}
 
 const at = (name: string) => path.join(root, name);
 
