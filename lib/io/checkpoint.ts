@@ -110,7 +110,7 @@ export function saveCheckpoint(dir: string, input: { weights: Record<string, tf.
   }
   const backend = backendInfo();
   let written: CheckpointMeta | undefined;
-  writeDirAtomic(dir, (tmp) => {
+  writeOrExplain(dir, () => writeDirAtomic(dir, (tmp) => {
     // Data is read inside the fill, so a failure mid-write (disk full, a bad tensor) discards the temp dir.
     const hash = crypto.createHash('sha256');
     const bytes = writeChunks(path.join(tmp, WEIGHTS_FILE), weightChunks(input.weights, names), hash);
@@ -135,8 +135,19 @@ export function saveCheckpoint(dir: string, input: { weights: Record<string, tf.
     };
     writeFileAtomic(path.join(tmp, MANIFEST_FILE), JSON.stringify(manifestJson, null, 1) + '\n');
     writeFileAtomic(path.join(tmp, META_FILE), JSON.stringify(written, null, 2) + '\n');
-  });
+  }));
   return written!;
+}
+
+/** A filesystem failure while saving (no permission, disk full, a file where a folder must go) named with its path. */
+function writeOrExplain(dir: string, write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof ComplensError || typeof e?.code !== 'string') throw err;
+    throw new ComplensError(`${e.path ?? dir}: cannot write the checkpoint ${dir} (${e.code}${e.code === 'ENOSPC' ? ': disk full' : e.code === 'EACCES' || e.code === 'EPERM' ? ': permission denied' : ''}); nothing was changed`);
+  }
 }
 
 function* weightChunks(weights: Record<string, tf.Tensor>, names: string[]): Generator<Uint8Array> {
