@@ -66,7 +66,7 @@ test('train --config FILE with a refused config', async () => {
 }, 60_000);
 
 test('search --summary DIR with a refused results store', async () => {
-  const config = buildSearchConfig({ split: 'sample1' });
+  const config = buildSearchConfig({ split: 'sample1', trainer: 'reference' });
   for (const { c, caseDir } of await refusedCases(resultsStoreTarget, CASES)) {
     saveOrCheckSearchConfig(caseDir, config);
     await expectCliRefuses(['search', '--summary', caseDir], c, caseDir);
