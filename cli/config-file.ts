@@ -10,6 +10,7 @@ import { validateTaskSection } from '../lib/tasks/config';
 import { taskKinds } from '../lib/tasks/registry';
 import { TRAIN_DEFAULTS, validateTrainConfig } from '../lib/train/config';
 import { taskFromConfig } from '../lib/train/job';
+import { isVectorWorkload, resolveVectorJob } from '../lib/train/vector-job';
 import { ComplensError, ConfigError, FileFormatError, UsageError } from '../lib/util/errors';
 import { requireInt, requireObject, requireOneOf } from '../lib/util/validate';
 
@@ -108,6 +109,9 @@ function checkJobFile(json: unknown, family: 'sequence' | 'vector' | 'any'): Job
       validateTrainConfig(out.training);
     }
   }
+  // A vector job's sections are checked together by its resolver, which fills the workload's defaults; done here
+  // too so that its errors name this file (only when the file says which workload it is).
+  if (family === 'vector' && isVectorWorkload(out.task?.kind)) resolveVectorJob({ task: out.task!, model: out.model ?? {}, training: out.training ?? {}, seed: out.seed ?? 0 });
   return out;
 }
 
@@ -120,5 +124,11 @@ export function validateSequenceModel(model: Record<string, unknown>, task: Reco
   const built = taskFromConfig(task);
   const config: Record<string, unknown> = { arch: 'rnn', ...model, vocabSize: built.vocab.length };
   if (config.arch === 'transformer' && config.maxLength === undefined) config.maxLength = built.maxInputLength ?? 65536;
-  validateModelConfig(config, field);
+  const validated = validateModelConfig(config, field) as unknown as Record<string, unknown>;
+  // The architecture validators ignore fields they do not know; here a misspelt one ("hiddensize") would silently
+  // train the default size. What a validator returns is exactly what it reads (plus a transformer's preset).
+  const known = [...Object.keys(validated), ...(config.arch === 'transformer' ? ['preset'] : [])];
+  for (const key of Object.keys(model)) {
+    if (!known.includes(key)) throw new ConfigError(`${field}.${key}`, `no such field for arch ${JSON.stringify(config.arch)} (known: ${known.join(', ')})`, model[key]);
+  }
 }

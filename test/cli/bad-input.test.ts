@@ -54,6 +54,10 @@ test('train --config with a task section that is not an object names the file an
   await expectRefused(['train', '--config', at('job.json'), '--out', at('run')], /job\.json: trainig: expected no such section/);
   fs.writeFileSync(at('job.json'), JSON.stringify({ training: { learningrate: 0.1 } }));
   await expectRefused(['train', '--config', at('job.json'), '--out', at('run')], /job\.json: training\.learningrate: expected no such field/);
+  fs.writeFileSync(at('job.json'), JSON.stringify({ model: { hiddensize: 8 } }));
+  await expectRefused(['train', '--config', at('job.json'), '--out', at('run')], /job\.json: model\.hiddensize: expected no such field for arch "rnn"/);
+  fs.writeFileSync(at('job.json'), JSON.stringify({ task: { kind: 'hyperteacher', modules: 'x' } }));
+  await expectRefused(['train', '--config', at('job.json'), '--out', at('run')], /job\.json: task\.modules: expected an integer in \[2, 32\]/);
 });
 
 test('train --task arithmetic with a lookup config is a conflict, not a silent merge', async () => {
