@@ -9,7 +9,7 @@
 # Then: JUPYTER_PATH=$PWD/.jupyter/share/jupyter jupyter lab   (see notebooks/README.md)
 #
 # The kernel is tslab (a devDependency) started through scripts/tslab-kernel.js, which lets notebooks in notebooks/
-# import '../lib/…' (plain tslab cannot: yunabe/tslab#63). The spec is named `tslab`, so notebooks saved with a plain
+# import 'complens' from this checkout's sources (plain tslab cannot: yunabe/tslab#63). The spec is named `tslab`, so notebooks saved with a plain
 # tslab kernel open with this one. Same layout as `npx tslab install --python /usr/bin/python3 --prefix .jupyter`.
 #
 # Needs the Debian packages: jupyter-nbconvert python3-nbclient python3-nbformat jupyter-client python3-ipykernel

@@ -2,7 +2,8 @@
 'use strict';
 /**
  * The complens notebook kernel: tslab (pinned 1.0.22) started with the repository root as TypeScript's rootDir, so
- * that notebooks in notebooks/ can `import … from '../lib/…'` and `'../probes/…'`.
+ * that notebooks in notebooks/ can `import … from 'complens'` and get the package's TypeScript sources (index.ts),
+ * never a possibly stale dist/.
  *
  * Why a launcher: tslab compiles each cell together with the local .ts files it imports and sets rootDir to the
  * kernel's working directory (the notebook's folder). Importing anything outside that folder then fails with
@@ -14,7 +15,11 @@
  *     a marker directory, whose path is restored to the real file after conversion);
  *  2. makes directory imports (`'../probes/charts'` → `index.ts`) work at run time: tslab looks up compiled side
  *     files by `<path>.js` only, so for every compiled `dir/index.js` it adds a one-line `dir.js` module that
- *     re-exports it (one module instance, relative requires resolved from the real directory).
+ *     re-exports it (one module instance, relative requires resolved from the real directory);
+ *  3. resolves the package's own name: TypeScript maps `complens` to the root `index.ts` (`paths`; tslab's Node10
+ *     resolution knows no package self-reference), and at run time, where tslab looks a bare `complens` up as
+ *     `<cwd>/complens.js` among its compiled side files before asking Node, a one-line `complens.js` re-exports the
+ *     compiled root `index.js`. Node's own self-reference would load dist/ instead: a second copy of the library.
  *
  * It touches only tslab's converter (`createConverter`) and the TypeScript copy tslab bundles, and fails loudly if
  * their shape changes. Everything else is tslab's own `main()`, so arguments are tslab's (`kernel --config-path F`).
@@ -23,6 +28,7 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
 const MARK = '__complens_root__';
+const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
 const TESTED_TSLAB = '1.0.22';
 
 const tslabDir = path.dirname(require.resolve('tslab/package.json', { paths: [ROOT] }));
@@ -45,7 +51,8 @@ if (insideRoot) {
   Object.defineProperty(ts, 'createWatchCompilerHost', {
     value: function (rootFiles, options, ...rest) {
       const outDir = options.outDir;
-      const host = realTs.createWatchCompilerHost.call(this, rootFiles, { ...options, rootDir: ROOT }, ...rest);
+      const selfName = { baseUrl: ROOT, paths: { [PACKAGE_NAME]: ['index.ts'] } };
+      const host = realTs.createWatchCompilerHost.call(this, rootFiles, { ...options, rootDir: ROOT, ...selfName }, ...rest);
       let after = host.afterProgramCreate;
       Object.defineProperty(host, 'afterProgramCreate', {
         configurable: true,
@@ -111,6 +118,12 @@ function unmark(out) {
 function withDirectoryAliases(outputs) {
   const paths = new Set(outputs.map((o) => o.path));
   const aliases = [];
+  const rootIndex = path.join(ROOT, 'index.js');
+  const selfAlias = path.join(cwd, PACKAGE_NAME + '.js');
+  if (paths.has(rootIndex) && !paths.has(selfAlias)) {
+    const target = toPosix(path.relative(cwd, rootIndex));
+    aliases.push({ path: selfAlias, data: `module.exports = require(${JSON.stringify(target.startsWith('.') ? target : './' + target)});\n` });
+  }
   for (const o of outputs) {
     if (path.basename(o.path) !== 'index.js') continue;
     const dir = path.dirname(o.path);
