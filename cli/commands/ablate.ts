@@ -13,7 +13,7 @@ import { LookupTask, tableIndex } from '../../lib/tasks/lookup';
 import { SubroutineTask } from '../../lib/tasks/subroutines';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { ComplensError, ConfigError, UsageError } from '../../lib/util/errors';
-import { checkOutputDir } from '../../lib/util/output';
+import { checkOutputDir, claimOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
 import { renderSvg } from '../../probes/charts';
 import {
@@ -271,6 +271,7 @@ async function writeChart(out: string, name: string, spec: TopLevelSpec): Promis
 }
 
 async function writeSubroutineOutputs(out: string, result: SubroutineAnalysisResult, search?: SubroutineMaskSearchResult): Promise<void> {
+  claimOutputDir(out, 'ablate');
   fs.mkdirSync(path.join(out, 'masks'), { recursive: true });
   const tables = subroutineTables(result);
   for (const [name, table] of Object.entries(tables)) writeFileAtomic(path.join(out, `${name}.csv`), table.toCSV());
@@ -285,6 +286,7 @@ async function writeSubroutineOutputs(out: string, result: SubroutineAnalysisRes
 }
 
 async function writeTableOutputs(out: string, result: TableSubnetworksResult): Promise<void> {
+  claimOutputDir(out, 'ablate');
   fs.mkdirSync(path.join(out, 'masks'), { recursive: true });
   const tables = tableTables(result);
   for (const [name, table] of Object.entries(tables)) writeFileAtomic(path.join(out, `${name}.csv`), table.toCSV());

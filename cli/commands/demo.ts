@@ -8,7 +8,7 @@ import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
 import { buildReport, Section, writeReport } from '../../lib/report';
 import { buildSearchConfig, defaultTrainerName, formatSummaryMarkdown, runSearch } from '../../lib/search';
-import { checkOutputDir } from '../../lib/util/output';
+import { claimOutputDir } from '../../lib/util/output';
 import { packageRoot } from '../../lib/util/package-root';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
@@ -29,7 +29,7 @@ export const demoCommand: Command = {
     await initBackend();
     const quiet = Boolean(args.flags.quiet);
     const out = String(args.flags.out);
-    checkOutputDir(out, 'demo');
+    claimOutputDir(out, 'demo');
     const log = (line: string) => quiet || console.error(line);
     log(`complens demo · ${backendHeader()} · out ${out}`);
     const seeds = args.flags.seeds as number;

@@ -5,7 +5,7 @@ import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { LookupTask } from '../../lib/tasks/lookup';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { UsageError } from '../../lib/util/errors';
-import { checkOutputDir } from '../../lib/util/output';
+import { checkOutputDir, claimOutputDir } from '../../lib/util/output';
 import { extractLookupAutomaton, toSvg } from '../../probes/automata';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
@@ -61,6 +61,7 @@ export const extractFsaCommand: Command = {
       };
       if (args.flags.out) {
         const out = String(args.flags.out);
+        claimOutputDir(out, 'extract-fsa');
         writeFileAtomic(path.join(out, 'automaton.dot'), result.dot);
         writeFileAtomic(path.join(out, 'automaton.svg'), toSvg(result.extraction.dfa, { title: `${path.basename(dir)}: k=${result.k}` }));
         writeFileAtomic(path.join(out, 'result.json'), JSON.stringify(summary, null, 2));

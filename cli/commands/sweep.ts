@@ -18,7 +18,7 @@ import { SUBROUTINE_VARIANTS } from '../../lib/tasks/subroutines';
 import { resolveVectorJob, trainVectorJob, VECTOR_JOB_DEFAULTS, VECTOR_WORKLOADS, VectorTrainJob, VectorWorkload } from '../../lib/train/vector-job';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { ComplensError, UsageError } from '../../lib/util/errors';
-import { checkOutputDir } from '../../lib/util/output';
+import { checkOutputDir, claimOutputDir } from '../../lib/util/output';
 import { formatSeconds, Progress } from '../../lib/util/progress';
 import { chartConfig, renderSvg } from '../../probes/charts';
 import { ParsedArgs } from '../args';
@@ -95,6 +95,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResults> {
   // Validate every job up front: a bad value anywhere in the grid fails before hours of training.
   const jobs = todo.map((p) => ({ p, job: jobAt(o, p) }));
   for (const { job } of jobs) resolveVectorJob(job);
+  // Marked before the first job writes into it, so that a sweep killed during that job is still resumable.
+  claimOutputDir(o.out, 'sweep');
   if (points.length > todo.length) o.log?.(`${points.length - todo.length} of ${points.length} grid points already in ${file}; skipping them`);
   const progress = new Progress({ total: jobs.length, label: 'sweep', quiet: o.quiet, intervalSeconds: 0 });
   let finished = 0;

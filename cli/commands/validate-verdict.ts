@@ -14,7 +14,7 @@ import { LookupTask, lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { trainSequenceModel } from '../../lib/train/sequence';
 import { TRAIN_DEFAULTS } from '../../lib/train/config';
 import { writeFileAtomic } from '../../lib/util/atomic';
-import { checkOutputDir } from '../../lib/util/output';
+import { checkOutputDir, claimOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
 import { lookupVerdict, summarizeValidation, ValidationRow, ValidationSummary } from '../../probes/verdict';
 import { ParsedArgs } from '../args';
@@ -42,7 +42,7 @@ export const validateVerdictCommand: Command = {
     checkOutputDir(out, 'verdict-validation');
     const task = lookupTaskFromSample(String(args.flags.split));
     const seeds = parseSeedList(String(args.flags.seeds), '--seeds');
-    fs.mkdirSync(out, { recursive: true });
+    claimOutputDir(out, 'verdict-validation');
     const done = new Map<number, ValidationRow>();
     if (fs.existsSync(rowsFile)) {
       for (const line of fs.readFileSync(rowsFile, 'utf8').split('\n')) {

@@ -22,9 +22,9 @@ export const OUTPUT_MARKER = '.complens-output.json';
 const SIGNATURES: Record<OutputKind, string[][]> = {
   checkpoint: [['complens.json', 'model.json']],
   search: [['search.json'], ['results.jsonl'], ['guided.json']],
-  sweep: [['results.json', 'results.csv']],
+  sweep: [['results.json']],
   'verdict-validation': [['rows.jsonl']],
-  ablate: [['result.json', 'masks']],
+  ablate: [['result.json']],
   probe: [],
   'extract-fsa': [['automaton.dot', 'result.json']],
   demo: [['search']],

@@ -100,4 +100,12 @@ test('an output of the same kind is accepted (resumed or replaced), as before', 
   fs.writeFileSync(path.join(at('charts'), 'a.svg'), '<svg/>');
   expect(() => checkOutputDir(at('charts'), 'charts')).not.toThrow();
   expect(() => checkOutputDir(at('charts'), 'ablate')).toThrow(/holds a complens charts output, not a ablate output/);
+  // A sweep killed during its first job holds only the marker and runs/; one from before the marker, results.json.
+  claimOutputDir(at('sweep'), 'sweep');
+  fs.mkdirSync(path.join(at('sweep'), 'runs'));
+  expect(() => checkOutputDir(at('sweep'), 'sweep')).not.toThrow();
+  fs.mkdirSync(at('old-sweep'));
+  fs.writeFileSync(path.join(at('old-sweep'), 'results.json'), '{}');
+  expect(() => checkOutputDir(at('old-sweep'), 'sweep')).not.toThrow();
+  expect(() => checkOutputDir(at('old-sweep'), 'verdict-validation')).toThrow(/not a complens verdict-validation output \(holds results\.json\)/);
 });
