@@ -140,7 +140,7 @@ function statOrUndefined(p: string): fs.Stats | undefined {
 function readHead(file: string): string {
   const fd = fs.openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(4096);
+    const buf = Buffer.alloc(64 * 1024);
     const n = fs.readSync(fd, buf, 0, buf.length, 0);
     return buf.toString('utf8', 0, n);
   } finally {
