@@ -19,7 +19,8 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const tolerant = process.argv.includes('--allow-type-errors');
 const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+// tsc prints its diagnostics on stdout; they go to stderr here, so `npm pack --json` (which runs prepare) stays JSON.
+const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] });
 const status = result.status ?? 1;
 const emitted = ['index.js', 'index.d.ts', 'cli/main.js'].every((f) => fs.existsSync(path.join(root, 'dist', f)));
 

@@ -29,15 +29,15 @@ function run(cmd: string, args: string[], options: ExecFileSyncOptions = {}): st
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'complens-pack-'));
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT })) as {
-    filename: string;
-    files: { path: string }[];
-  }[];
-  tarballFiles = packed[0].files.map((f) => f.path);
+  run('npm', ['pack', '--pack-destination', work], { cwd: ROOT });
+  const tarballs = fs.readdirSync(work).filter((f) => f.endsWith('.tgz'));
+  expect(tarballs).toHaveLength(1);
+  const tarball = path.join(work, tarballs[0]);
+  tarballFiles = run('tar', ['-tzf', tarball]).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
   app = path.join(work, 'app');
   fs.mkdirSync(app);
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  run('npm', ['install', path.join(work, packed[0].filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], { cwd: app });
+  run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], { cwd: app });
 }, 400_000);
 
 afterAll(() => {
@@ -78,9 +78,14 @@ test('ES-module consumers get named exports; deep imports are closed; the public
   expect(got.tables).toBeGreaterThan(0);
 }, 60_000);
 
-test('the installed CLI runs from dist/ with plain node', () => {
+test('the installed CLI runs from dist/ with plain node, worker threads included (no tsx in the project)', () => {
+  expect(fs.existsSync(path.join(app, 'node_modules', 'tsx'))).toBe(false);
   const bin = path.join(app, 'node_modules', '.bin', 'complens');
   expect(run(bin, ['--help'], { cwd: app })).toMatch(/^Usage: complens <command>/m);
   const info = run(bin, ['info', path.join(app, 'node_modules', 'complens', 'fixtures', 'lookup-gru-memorizing')], { cwd: app });
   expect(info).toMatch(/complens@\d+\.\d+\.\d+/);
-}, 60_000);
+  // Two worker threads train two tiny models on the public sample1 shipped in the package.
+  const out = path.join(app, 'search');
+  run(bin, ['search', '--seeds', '0..1', '--workers', '2', '--max-steps', '20', '--eval-every', '10', '--baseline-seeds', '0', '--out', out, '--quiet'], { cwd: app });
+  expect(fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+}, 120_000);
