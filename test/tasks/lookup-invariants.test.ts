@@ -9,6 +9,7 @@ import {
   buildLookupDataset, explicitSplitOf, lookupDataDir, lookupSpecFromSeed, parseLookupTsv, PUBLIC_SAMPLES, readLookupSample, validateLookupSpec,
 } from '../../lib/tasks/lookup';
 import { findSplitViolation } from '../../lib/tasks/lookup/invariants';
+import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { createTask } from '../../lib/tasks/registry';
 import { ComplensError } from '../../lib/util/errors';
 
@@ -130,4 +131,16 @@ test('generated splits keep the same promises (several shapes and seeds)', () =>
       expect(findSplitViolation(d.splits, d.bits, (s, i) => `${s}[${i}]`)).toBeUndefined();
     }
   }
+});
+
+test('a checkpoint whose complens.json copies a training row into heldout_compositions is refused, naming the file', () => {
+  const dir = path.join(tmp, 'ck');
+  fs.cpSync(path.resolve(__dirname, '../../fixtures/lookup-gru-memorizing'), dir, { recursive: true });
+  const file = path.join(dir, 'complens.json');
+  const meta = JSON.parse(fs.readFileSync(file, 'utf8'));
+  meta.task.split.rows.heldout_compositions.push(meta.task.split.rows.train[200]);
+  fs.writeFileSync(file, JSON.stringify(meta, null, 1));
+  // Trusted, so that the integrity hash (which also catches the edit) does not answer first: the spec itself is wrong.
+  const err = errorOf(() => loadModelCheckpoint(dir, { trustEdited: true, warn: () => undefined }));
+  expect(err.message).toMatch(/complens\.json: task\.split\.rows\.heldout_compositions\[64\]: expected a row in no other split \(splits are disjoint; also at task\.split\.rows\.train\[200\]\)/);
 });
