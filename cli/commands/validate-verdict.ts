@@ -14,6 +14,7 @@ import { LookupTask, lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { trainSequenceModel } from '../../lib/train/sequence';
 import { TRAIN_DEFAULTS } from '../../lib/train/config';
 import { writeFileAtomic } from '../../lib/util/atomic';
+import { FileFormatError } from '../../lib/util/errors';
 import { checkOutputDir, claimOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
 import { lookupVerdict, summarizeValidation, ValidationRow, ValidationSummary } from '../../probes/verdict';
@@ -45,14 +46,20 @@ export const validateVerdictCommand: Command = {
     claimOutputDir(out, 'verdict-validation');
     const done = new Map<number, ValidationRow>();
     if (fs.existsSync(rowsFile)) {
-      for (const line of fs.readFileSync(rowsFile, 'utf8').split('\n')) {
+      const lines = fs.readFileSync(rowsFile, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        // Only the last line may be torn (a kill mid-append): that model is simply judged again. A bad line
+        // anywhere else means the file was damaged, and skipping it would silently drop a judged model.
+        const last = i >= lines.length - 2;
+        let row: ValidationRow | undefined;
         try {
-          const row = JSON.parse(line) as ValidationRow;
-          done.set(row.initSeed, row);
+          row = JSON.parse(line) as ValidationRow;
         } catch {
-          // a torn last line from a kill: that model is simply judged again
+          row = undefined;
         }
-      }
+        if (row && typeof row === 'object' && Number.isInteger(row.initSeed)) done.set(row.initSeed, row);
+        else if (!last) throw new FileFormatError(`${rowsFile}:${i + 1}`, 'not a validation row (only the last line may be torn by a kill)');
+      });
     }
     const todo = seeds.filter((s) => !done.has(s));
     if (!quiet) console.error(`validate-verdict · ${backendHeader()} · ${seeds.length} models (${done.size} already judged) · out ${out}`);

@@ -91,6 +91,13 @@ test('every other command that writes refuses a foreign --out before it starts',
   await expectRefused(['equiv', CKPT, '--split', 'heldout_compositions', '--chart', at('logo.svg')], /--chart .*logo\.svg: an existing file that is not a complens chart/);
 });
 
+test('validate-verdict refuses a damaged rows.jsonl (only a torn last line is skipped)', async () => {
+  const { claimOutputDir } = await import('../../lib/util/output');
+  claimOutputDir(at('vv'), 'verdict-validation');
+  fs.writeFileSync(path.join(at('vv'), 'rows.jsonl'), '{"initSeed":0}\n{"initSe\n{"initSeed":1}\n');
+  await expectRefused(['validate-verdict', '--seeds', '0..1', '--out', at('vv')], /vv\/rows\.jsonl:2: not a validation row \(only the last line may be torn by a kill\)/);
+});
+
 test('an output of the same kind is accepted (resumed or replaced), as before', async () => {
   const { checkOutputDir, claimOutputDir } = await import('../../lib/util/output');
   fs.cpSync(CKPT, at('ckpt'), { recursive: true });
