@@ -38,7 +38,7 @@ export function statFile(file: string, what: string, maxBytes: number): number {
   }
   if (st.isDirectory()) throw new FileFormatError(file, `is a directory, not a file (${what})`);
   if (!st.isFile()) throw new FileFormatError(file, `not a regular file (${what})`);
-  if (st.size > maxBytes) throw new FileFormatError(file, `is ${st.size} bytes, over the ${maxBytes}-byte limit for ${what}`);
+  if (st.size > maxBytes) throw new FileFormatError(file, `is ${st.size} bytes, over the ${maxBytes}-byte limit (${what})`);
   return st.size;
 }
 
