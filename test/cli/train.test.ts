@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { parseArgs } from '../../cli/args';
 import { jobFromArgs, trainCommand } from '../../cli/commands/train';
 import { UsageError } from '../../lib/util/errors';
@@ -10,4 +13,13 @@ test('--split is accepted as the name search uses for --sample; conflicting valu
   expect(job(['--sample', 'sample3', '--split', 'sample3']).task).toMatchObject({ sample: 'sample3' });
   expect(() => job(['--sample', 'sample1', '--split', 'sample2'])).toThrow(UsageError);
   expect(() => job(['--sample', 'sample1', '--split', 'sample2'])).toThrow(/--sample sample1 and --split sample2/);
+});
+
+test('--config: the file seed is used, and a flag overrides it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'complens-train-cfg-'));
+  const file = path.join(dir, 'job.json');
+  fs.writeFileSync(file, JSON.stringify({ task: { kind: 'arithmetic' }, seed: 5 }));
+  expect(job(['--config', file, '--out', `${dir}/run`])).toMatchObject({ seed: 5, task: { kind: 'arithmetic' }, model: { arch: 'transformer', preset: 'gpt-nano' } });
+  expect(job(['--config', file, '--seed', '2', '--out', `${dir}/run`]).seed).toBe(2);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
