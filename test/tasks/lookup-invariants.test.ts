@@ -144,3 +144,16 @@ test('a checkpoint whose complens.json copies a training row into heldout_compos
   const err = errorOf(() => loadModelCheckpoint(dir, { trustEdited: true, warn: () => undefined }));
   expect(err.message).toMatch(/complens\.json: task\.split\.rows\.heldout_compositions\[64\]: expected a row in no other split \(splits are disjoint; also at task\.split\.rows\.train\[200\]\)/);
 });
+
+test('two equal tables are refused, in a spec and in a sample folder', () => {
+  const d = readLookupSample('sample1');
+  const tables = d.tables.map((t) => t.slice());
+  tables[2] = tables[0].slice();
+  expect(errorOf(() => validateLookupSpec({ kind: 'lookup', bits: 3, tables, split: explicitSplitOf(d) })).message)
+    .toMatch(/^task\.tables\[2\]: expected a table different from task\.tables\[0\] \(equal tables make compositions ambiguous\)/);
+  const dir = path.join(tmp, 'twins');
+  fs.mkdirSync(dir);
+  const row = (input: string, t: string, out: string) => `${input} ${t} .\t${input} ${out}\t0 1 2`;
+  fs.writeFileSync(path.join(dir, 'train.tsv'), ['0 t1 .\t0 1\t0 1 2', '1 t1 .\t1 0\t0 1 2', row('0', 't2', '1'), row('1', 't2', '0')].join('\n') + '\n');
+  expect(errorOf(() => readLookupSample(dir, { requireAllSplits: false })).message).toMatch(/train\.tsv:3: t2 \(first named here\) equals t1: expected distinct tables/);
+});

@@ -116,6 +116,10 @@ export function inferTables(files: { file: string; lines: ParsedLookupLine[] }[]
     if (!isBijection(table, size)) {
       throw new FileFormatError(firstSeen[t] ?? where, `${tableName(t)} as the rows define it is not a bijection: ${table.map((v) => toBits(v, bits)).join(' ')}`);
     }
+    const twin = tables.findIndex((other) => other.every((v, i) => v === table[i]));
+    if (twin >= 0) {
+      throw new FileFormatError(firstSeen[t] ?? where, `${tableName(t)} (first named here) equals ${tableName(twin)}: expected distinct tables (equal tables make compositions ambiguous)`);
+    }
     tables.push(table);
   }
   return tables;

@@ -61,8 +61,17 @@ function validateTables(value: unknown, field: string, bits: number): number[][]
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_TABLES) {
     throw new ConfigError(field, `an array of 1 to ${MAX_TABLES} tables`, value);
   }
+  const seenTables = new Map<string, number>();
   return value.map((table, t) => {
     const tf = `${field}[${t}]`;
+    // Two equal tables make compositions that name different tables the same function, so a "held-out"
+    // composition could be a trained one under another name and zero-shot accuracy would measure nothing.
+    const key = Array.isArray(table) ? table.join(',') : '';
+    const same = seenTables.get(key);
+    if (same !== undefined && Array.isArray(table) && table.length === size) {
+      throw new ConfigError(tf, `a table different from ${field}[${same}] (equal tables make compositions ambiguous)`, table);
+    }
+    seenTables.set(key, t);
     if (!Array.isArray(table) || table.length !== size) {
       throw new ConfigError(tf, `an array of ${size} outputs (one per ${bits}-bit input)`, table);
     }
