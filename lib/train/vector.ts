@@ -9,6 +9,8 @@ import { ComplensError } from '../util/errors';
 import { Rng } from '../util/random';
 import { requireInt, requireNumber, requireObject, requireOneOf } from '../util/validate';
 import { optimizerSlots, PartialState, restoreOptimizer } from './partial';
+import { fastVectorUnsupported, trainVectorModelFast } from './population/fast-vector';
+import { MlpModel } from '../models/mlp';
 
 export const VECTOR_LOSSES = ['mse', 'softmax-ce'] as const;
 export type VectorLoss = (typeof VECTOR_LOSSES)[number];
@@ -96,7 +98,18 @@ export interface VectorTrainResult {
 /** Everything needed to continue a run exactly where it stopped (weights live in the model). */
 export type VectorTrainState = PartialState<VectorTrainPoint>;
 
+/**
+ * 'fast': the MLP trainer on the wasm heap (lib/train/population; same batches, init and Adam arithmetic, results
+ * equal to float rounding, docs/performance.md); an error where it does not apply. 'tfjs': tfjs autodiff.
+ * 'auto': fast where it applies, else tfjs.
+ */
+export type VectorEngine = 'fast' | 'tfjs' | 'auto';
+export const VECTOR_ENGINES: readonly VectorEngine[] = ['fast', 'tfjs', 'auto'];
+export const DEFAULT_VECTOR_ENGINE: VectorEngine = 'tfjs';
+
 export interface VectorTrainOptions {
+  /** Which implementation trains (default DEFAULT_VECTOR_ENGINE); not part of a job's identity. */
+  engine?: VectorEngine;
   onProgress?: (step: number, maxSteps: number, detail: string) => void;
   /** Called at every history point; return named metrics (e.g. train R², accuracy) to record. */
   evaluate?: (model: VectorModel, step: number) => Record<string, number>;
@@ -119,6 +132,12 @@ export async function trainVectorModel(
 ): Promise<VectorTrainResult> {
   const config = validateVectorTrainConfig(configInput);
   const next = typeof data === 'function' ? data : minibatches(data, config.batchSize, config.dataSeed);
+  const engine = options.engine ?? DEFAULT_VECTOR_ENGINE;
+  if (engine !== 'tfjs') {
+    const unsupported = fastVectorUnsupported(model, config);
+    if (!unsupported) return trainVectorModelFast(model as MlpModel, next, config, options);
+    if (engine === 'fast') throw new ComplensError(`engine 'fast': ${unsupported}; use engine 'tfjs' or 'auto'`);
+  }
   const variables = Object.values(model.params);
   const optimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2, config.epsilon);
   const decayed = model.paramSpecs.filter((s) => s.maskable && s.shape.length >= 2).map((s) => model.params[s.name]);

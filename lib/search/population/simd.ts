@@ -40,6 +40,12 @@ export interface SimdKernels {
   /** Elementwise tanh and sigmoid over n floats (n a multiple of 4), for tests of the approximations. */
   tanh(src: number, dst: number, n: number): void;
   sigmoid(src: number, dst: number, n: number): void;
+  /** dst = max(src, 0) over n floats (n a multiple of 4; may run in place). tfjs's relu: NaN stays NaN. */
+  relu(src: number, dst: number, n: number): void;
+  /** dst = post > 0 ? dy : 0 over n floats: relu's gradient read off its output (post > 0 exactly when pre > 0). */
+  reluBackward(dy: number, post: number, dst: number, n: number): void;
+  /** p *= s over n floats (AdamW's decoupled decay, one f32 multiply as tfjs's v.mul(1 − lr·wd)). */
+  scale(p: number, n: number, s: number): void;
 }
 
 const cache = new WeakMap<WebAssembly.Memory, SimdKernels>();
@@ -48,7 +54,7 @@ const cache = new WeakMap<WebAssembly.Memory, SimdKernels>();
 export function simdKernels(heap: WasmHeap): SimdKernels {
   let k = cache.get(heap.memory);
   if (!k) {
-    const bytes = a.assemble([gruForward(), gruBackward(), tanhForward(), tanhBackward(), adam(), gemm(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid)]);
+    const bytes = a.assemble([gruForward(), gruBackward(), tanhForward(), tanhBackward(), adam(), gemm(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid), unary('relu', vRelu), reluBackward(), scale()]);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory } });
     k = instance.exports as unknown as SimdKernels;
     cache.set(heap.memory, k);
@@ -103,6 +109,11 @@ function vTanh(fn: Fn, dst: Local, x: Bytes): Bytes {
     ...vExp(fn, e, a.vAdd(get(ax), get(ax))),
     ...set(dst, a.vOr(a.vSelect(small, large, a.vLt(get(ax), a.vConst(0.625))), a.vAnd(get(xv), sign))),
   ];
+}
+
+function vRelu(_fn: Fn, dst: Local, x: Bytes): Bytes {
+  // pmax(x, 0) = x < 0 ? 0 : x.
+  return set(dst, a.vPMax(x, a.vConst(0)));
 }
 
 const ptrArgs = (names: string[]) => names.map(() => 'i32' as const);
@@ -335,6 +346,30 @@ function unary(name: string, op: (fn: Fn, dst: Local, x: Bytes) => Bytes): Fn {
     a.loop(i, i32(0), a.shl(get(count), i32(2)), 16,
       op(fn, out, a.vLoad(a.add(get(src), get(i)))),
       a.vStore(a.add(get(dst), get(i)), get(out)),
+    ),
+  );
+  return fn;
+}
+
+function reluBackward(): Fn {
+  const fn = new Fn('reluBackward', ['i32', 'i32', 'i32', 'i32']);
+  const [dy, post, dst, count] = fn.params;
+  const i = fn.local('i32');
+  fn.emit(
+    a.loop(i, i32(0), a.shl(get(count), i32(2)), 16,
+      a.vStore(a.add(get(dst), get(i)), a.vAnd(a.vLoad(a.add(get(dy), get(i))), a.vLt(a.vConst(0), a.vLoad(a.add(get(post), get(i)))))),
+    ),
+  );
+  return fn;
+}
+
+function scale(): Fn {
+  const fn = new Fn('scale', ['i32', 'i32', 'f32']);
+  const [p, count, s] = fn.params;
+  const i = fn.local('i32');
+  fn.emit(
+    a.loop(i, i32(0), a.shl(get(count), i32(2)), 16,
+      a.vStore(a.add(get(p), get(i)), a.vMul(a.vLoad(a.add(get(p), get(i))), a.vSplat(get(s)))),
     ),
   );
   return fn;

@@ -1,0 +1,284 @@
+/**
+ * One MLP (MlpModel's architecture) on the tfjs wasm heap: parameters, gradients and Adam moments in contiguous
+ * blocks, a hand-written forward and backward over the population trainer's SIMD kernels (register-blocked gemm with
+ * the bias folded in, Aᵀ read through strides, fused relu and its gradient), so a training step creates no tensors
+ * and issues no tfjs op. The loss heads (MSE, softmax cross-entropy, the odd-one-out scoring) run in JS: they touch
+ * rows × outputs values, a thousandth of the matmul work on the standard shapes.
+ */
+import { WasmHeap } from '../../backend/wasm-heap';
+import { bodyInputSize, MlpConfig, mlpParamSpecs } from '../../models/mlp';
+import { ParamSpec } from '../../models/types';
+import { SimdKernels } from '../../search/population/simd';
+import { ComplensError } from '../../util/errors';
+import type { LabelledVectors, VectorLoss } from '../vector';
+
+interface Layer {
+  fanIn: number;
+  width: number;
+  /** Byte offsets of W [fanIn, width] and b [width] inside the parameter (and gradient, moment) blocks. */
+  w: number;
+  b: number;
+  /** Activation buffer after this layer (relu output; the raw output for the readout), [rows, width]. */
+  out: number;
+}
+
+/** Why the fast engine cannot train this config (undefined when it can). */
+export function fastMlpUnsupported(config: MlpConfig): string | undefined {
+  const widths = [...config.hiddenSizes, config.outputSize];
+  const odd = widths.find((w) => w % 4 !== 0);
+  if (odd !== undefined) return `layer width ${odd} is not a multiple of 4 (the SIMD gemm's column blocks)`;
+  if (config.activation !== 'relu') return `activation ${config.activation}`;
+  return undefined;
+}
+
+export class MlpMember {
+  readonly specs: readonly ParamSpec[];
+  /** Floats in each of the parameter, gradient and moment blocks (a multiple of 4). */
+  readonly size: number;
+  readonly params: number;
+  readonly grads: number;
+  readonly m: number;
+  readonly v: number;
+  private readonly layers: Layer[];
+  private readonly offsets = new Map<string, { byte: number; length: number }>();
+  private readonly input: number;
+  private readonly dOut: number;
+  private readonly dh: [number, number];
+  private readonly wT: number;
+  private readonly zero: number;
+  private readonly allocated: number[] = [];
+
+  constructor(private readonly heap: WasmHeap, readonly kernels: SimdKernels, readonly config: MlpConfig, readonly maxRows: number) {
+    const reason = fastMlpUnsupported(config);
+    if (reason) throw new ComplensError(`the fast MLP trainer does not support this model: ${reason}`);
+    this.specs = mlpParamSpecs(config);
+    let floats = 0;
+    for (const s of this.specs) {
+      const length = s.shape.reduce((x, y) => x * y, 1);
+      this.offsets.set(s.name, { byte: floats * 4, length });
+      floats += Math.ceil(length / 4) * 4;
+    }
+    this.size = floats;
+    [this.params, this.grads, this.m, this.v] = [0, 1, 2, 3].map(() => this.alloc(floats, true));
+    const rows = this.bodyRows(maxRows);
+    const widths = [...config.hiddenSizes, config.outputSize];
+    let fanIn = bodyInputSize(config);
+    this.layers = widths.map((width, i) => {
+      const names = i < config.hiddenSizes.length ? [`layers.${i}.W`, `layers.${i}.b`] : ['unembed.W_U', 'unembed.b_U'];
+      const layer = { fanIn, width, w: this.offsets.get(names[0])!.byte, b: this.offsets.get(names[1])!.byte, out: this.alloc(rows * width) };
+      fanIn = width;
+      return layer;
+    });
+    const widest = Math.max(...widths, bodyInputSize(config));
+    this.input = this.alloc(maxRows * config.inputSize);
+    this.dOut = this.alloc(rows * config.outputSize);
+    this.dh = [this.alloc(rows * widest), this.alloc(rows * widest)];
+    this.wT = this.alloc(Math.max(...this.layers.slice(1).map((l) => l.fanIn * l.width), 4));
+    this.zero = this.alloc(widest + 4, true);
+  }
+
+  /** Rows the MLP body sees for a batch of `rows` (items are folded into rows for the odd-one-out head). */
+  private bodyRows(rows: number): number {
+    return this.config.head === 'odd-one-out' ? rows * this.config.items : rows;
+  }
+
+  private alloc(floats: number, zeroed = false): number {
+    const ptr = this.heap.alloc(floats);
+    this.allocated.push(ptr);
+    if (zeroed) this.heap.f32().fill(0, ptr >> 2, (ptr >> 2) + floats);
+    return ptr;
+  }
+
+  /** Sets the weights (MlpModel param names) and zeroes the Adam moments. */
+  load(weights: Record<string, Float32Array>): void {
+    this.write(this.params, weights);
+    const f = this.heap.f32();
+    f.fill(0, this.m >> 2, (this.m >> 2) + this.size);
+    f.fill(0, this.v >> 2, (this.v >> 2) + this.size);
+  }
+
+  write(block: number, values: Record<string, Float32Array>): void {
+    const f = this.heap.f32();
+    for (const s of this.specs) {
+      const { byte, length } = this.offsets.get(s.name)!;
+      const src = values[s.name];
+      if (!src || src.length !== length) throw new ComplensError(`fast MLP: ${s.name} needs ${length} values, got ${src?.length ?? 'none'}`);
+      f.set(src, (block + byte) >> 2);
+    }
+  }
+
+  /** Copies of a block (params, grads, m or v) under the MlpModel param names. */
+  read(block = this.params): Record<string, Float32Array> {
+    const f = this.heap.f32();
+    return Object.fromEntries(this.specs.map((s) => {
+      const { byte, length } = this.offsets.get(s.name)!;
+      return [s.name, f.slice((block + byte) >> 2, ((block + byte) >> 2) + length)];
+    }));
+  }
+
+  /** Byte offset (inside a block) and length of one parameter. */
+  offset(name: string): { byte: number; length: number } {
+    return this.offsets.get(name)!;
+  }
+
+  /** Forward pass of `rows` rows already in the input buffer; returns the readout's byte pointer. */
+  private forward(rows: number): number {
+    const k = this.kernels;
+    const R = this.bodyRows(rows);
+    let h = this.input;
+    this.layers.forEach((l, i) => {
+      k.gemm(h, l.fanIn, 1, this.params + l.w, l.out, R, l.fanIn, l.width, this.params + l.b);
+      if (i < this.layers.length - 1) k.relu(l.out, l.out, R * l.width);
+      h = l.out;
+    });
+    return h;
+  }
+
+  private loadInputs(data: LabelledVectors): number {
+    const rows = data.batch.batchSize;
+    if (rows > this.maxRows) throw new ComplensError(`fast MLP: ${rows} rows exceed the workspace's ${this.maxRows}`);
+    if (data.batch.inputSize !== this.config.inputSize) throw new ComplensError(`VectorBatch: inputSize ${data.batch.inputSize}, but the model reads rows of ${this.config.inputSize}`);
+    this.heap.f32().set(data.batch.inputs.subarray(0, rows * this.config.inputSize), this.input >> 2);
+    return rows;
+  }
+
+  /** Model outputs [rows, model outputSize] (logits per item for the odd-one-out head), as MlpModel.forward. */
+  predict(data: LabelledVectors): Float32Array {
+    const rows = this.loadInputs(data);
+    const out = this.forward(rows);
+    const f = this.heap.f32();
+    const raw = f.subarray(out >> 2, (out >> 2) + this.bodyRows(rows) * this.config.outputSize);
+    return this.config.head === 'odd-one-out' ? oddOneOut(raw, rows, this.config.items, this.config.outputSize).scores : raw.slice();
+  }
+
+  /** Mean loss of the batch (as vectorLoss); leaves the gradient of that loss in the gradient block. */
+  lossAndGrads(data: LabelledVectors, loss: VectorLoss): number {
+    const k = this.kernels;
+    const rows = this.loadInputs(data);
+    const R = this.bodyRows(rows);
+    const outPtr = this.forward(rows);
+    const f = this.heap.f32();
+    const E = this.config.outputSize;
+    const raw = f.subarray(outPtr >> 2, (outPtr >> 2) + R * E);
+    const dRaw = f.subarray(this.dOut >> 2, (this.dOut >> 2) + R * E);
+    let value: number;
+    if (this.config.head === 'odd-one-out') {
+      const head = oddOneOut(raw, rows, this.config.items, E);
+      const dScores = new Float32Array(rows * this.config.items);
+      value = headLoss(head.scores, data, loss, dScores);
+      oddOneOutBackward(head, dScores, rows, this.config.items, E, dRaw);
+    } else {
+      value = headLoss(raw, data, loss, dRaw);
+    }
+    // Backward through the layers; dh ping-pongs between two buffers.
+    let dy = this.dOut;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const l = this.layers[i];
+      const below = i > 0 ? this.layers[i - 1].out : this.input;
+      k.gemm(below, 1, l.fanIn, dy, this.grads + l.w, l.fanIn, R, l.width, this.zero);
+      k.colSum(dy, R, l.width, this.grads + l.b);
+      if (i === 0) break;
+      const dh = this.dh[i % 2];
+      k.transpose(this.params + l.w, l.fanIn, l.width, this.wT);
+      k.gemm(dy, l.width, 1, this.wT, dh, R, l.width, l.fanIn, this.zero);
+      k.reluBackward(dh, below, dh, R * l.fanIn);
+      dy = dh;
+    }
+    return value;
+  }
+
+  dispose(): void {
+    for (const ptr of this.allocated.splice(0)) this.heap.free(ptr);
+  }
+}
+
+/**
+ * The loss of outputs [n, width] against the batch's supervision, as vectorLoss computes it, and its gradient
+ * (written to `grad`): MSE mean((y − t)²) → 2(y − t)/N; cross-entropy −mean log softmax[label] → (softmax − onehot)/n.
+ */
+function headLoss(out: Float32Array, data: LabelledVectors, loss: VectorLoss, grad: Float32Array): number {
+  const n = data.batch.batchSize;
+  const width = out.length / n;
+  if (loss === 'mse') {
+    const t = data.targets;
+    if (!t || t.length !== n * width) throw new ComplensError(`mse loss needs targets with ${n} × ${width} entries, got ${t?.length ?? 'none'}`);
+    const N = n * width;
+    const inv = Math.fround(1 / N);
+    let sum = 0;
+    for (let i = 0; i < N; i++) {
+      const d = Math.fround(out[i] - t[i]);
+      sum += d * d;
+      grad[i] = Math.fround(2 * d) * inv;
+    }
+    return sum / N;
+  }
+  const labels = data.labels;
+  if (!labels || labels.length !== n) throw new ComplensError(`softmax-ce loss needs ${n} labels, got ${labels?.length ?? 'none'}`);
+  let total = 0;
+  for (let r = 0; r < n; r++) {
+    const label = labels[r];
+    if (!(label >= 0 && label < width)) throw new ComplensError(`label ${label} at row ${r} is outside 0..${width - 1}`);
+    const o = r * width;
+    let max = -Infinity;
+    for (let c = 0; c < width; c++) max = Math.max(max, out[o + c]);
+    let z = 0;
+    for (let c = 0; c < width; c++) z += Math.exp(out[o + c] - max);
+    total -= out[o + label] - max - Math.log(z);
+    for (let c = 0; c < width; c++) grad[o + c] = (Math.exp(out[o + c] - max) / z - (c === label ? 1 : 0)) / n;
+  }
+  return total / n;
+}
+
+interface OddOneOut {
+  /** Unit item embeddings [rows·items, E], their norms (clamped at 1e-12), per-problem sums [rows, E], scores. */
+  e: Float64Array;
+  norm: Float64Array;
+  total: Float64Array;
+  scores: Float32Array;
+}
+
+/** MlpModel's odd-one-out head: e = out/max(‖out‖, 1e-12); score_i = −⟨e_i, Σ_j e_j⟩. */
+function oddOneOut(raw: Float32Array, rows: number, items: number, E: number): OddOneOut {
+  const e = new Float64Array(rows * items * E);
+  const norm = new Float64Array(rows * items);
+  const total = new Float64Array(rows * E);
+  const scores = new Float32Array(rows * items);
+  for (let r = 0; r < rows * items; r++) {
+    let s = 0;
+    for (let d = 0; d < E; d++) s += raw[r * E + d] ** 2;
+    norm[r] = Math.max(Math.sqrt(s), 1e-12);
+    const b = Math.floor(r / items);
+    for (let d = 0; d < E; d++) {
+      e[r * E + d] = raw[r * E + d] / norm[r];
+      total[b * E + d] += e[r * E + d];
+    }
+  }
+  for (let r = 0; r < rows * items; r++) {
+    const b = Math.floor(r / items);
+    let s = 0;
+    for (let d = 0; d < E; d++) s += e[r * E + d] * total[b * E + d];
+    scores[r] = -s;
+  }
+  return { e, norm, total, scores };
+}
+
+/** Gradient of the head's scores back to the raw embeddings (written to `dRaw`). */
+function oddOneOutBackward(h: OddOneOut, dScores: Float32Array, rows: number, items: number, E: number, dRaw: Float32Array): void {
+  const de = new Float64Array(E);
+  for (let b = 0; b < rows; b++) {
+    // ∂/∂e_i of −Σ_j s_j⟨e_j, total⟩ with total = Σ_j e_j: −s_i·total − Σ_j s_j e_j.
+    const weighted = new Float64Array(E);
+    for (let j = 0; j < items; j++) for (let d = 0; d < E; d++) weighted[d] += dScores[b * items + j] * h.e[(b * items + j) * E + d];
+    for (let i = 0; i < items; i++) {
+      const r = b * items + i;
+      let dot = 0;
+      for (let d = 0; d < E; d++) {
+        de[d] = -dScores[r] * h.total[b * E + d] - weighted[d];
+        dot += de[d] * h.e[r * E + d];
+      }
+      // Through e = y/‖y‖: (de − e⟨e, de⟩)/‖y‖; a clamped norm is a constant, so only de/1e-12 passes.
+      const clamped = h.norm[r] === 1e-12;
+      for (let d = 0; d < E; d++) dRaw[r * E + d] = (clamped ? de[d] : de[d] - h.e[r * E + d] * dot) / h.norm[r];
+    }
+  }
+}
