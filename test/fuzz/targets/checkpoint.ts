@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../lib/backend';
+import { readCheckpointMeta } from '../../../lib/io/checkpoint';
 import { loadModelCheckpoint, saveModelCheckpoint } from '../../../lib/io/model-checkpoint';
 import { RnnModel } from '../../../lib/models/rnn';
 import { createLookupTask, lookupTaskFromSample } from '../../../lib/tasks/lookup';
@@ -133,8 +134,13 @@ const mutations: Array<[number, Mutation]> = [
   [2, (rng, dir) => {
     const f = pick(rng, FILES);
     const file = path.join(dir, f);
-    const kind = pick(rng, ['directory', 'missing', 'sparse 600 MB', 'sparse 3 GB', 'empty', 'whole dir missing']);
+    const kind = pick(rng, ['directory', 'missing', 'sparse 600 MB', 'sparse 3 GB', 'empty', 'whole dir missing', 'symlink to /dev/zero', 'symlink loop']);
     if (kind === 'whole dir missing') fs.rmSync(dir, { recursive: true });
+    else if (kind.startsWith('symlink')) {
+      // /dev/zero never ends: a reader that does not check for a regular file first would read until memory runs out.
+      fs.rmSync(file);
+      fs.symlinkSync(kind === 'symlink loop' ? file : '/dev/zero', file);
+    }
     else if (kind === 'directory') {
       fs.rmSync(file);
       fs.mkdirSync(file);
@@ -145,6 +151,25 @@ const mutations: Array<[number, Mutation]> = [
 ];
 
 const total = mutations.reduce((n, [w]) => n + w, 0);
+
+/** The same mutations through readCheckpointMeta (what `complens info` shows): it must verify all three files too. */
+export const checkpointInfoTarget: FuzzTarget<string> = {
+  name: 'checkpoint-info',
+  timeMs: 3000,
+  async setup(dir) {
+    await checkpointTarget.setup(dir);
+    return info(dir);
+  },
+  mutate: (rng, caseDir, i) => checkpointTarget.mutate(rng, caseDir, i),
+  // Trusted edits are shown as edited (with a warning), so they are loaded untrusted here: refused.
+  load: (c) => info(c.target),
+  same: (a, b) => a === b,
+};
+
+function info(dir: string): string {
+  const meta = readCheckpointMeta(dir, { warn: () => undefined });
+  return canonicalJson([meta.model, meta.task, meta.weights]);
+}
 
 export const checkpointTarget: FuzzTarget<Loaded> = {
   name: 'checkpoint',

@@ -118,8 +118,9 @@ const mutations: Array<[number, Mutation]> = [
     return `header: length prefix ${len}`;
   }],
   [1, (rng, file) => {
-    const kind = pick(rng, ['directory', 'missing', 'empty', 'sparse 3 GB', 'sparse 600 MB']);
+    const kind = pick(rng, ['directory', 'missing', 'empty', 'sparse 3 GB', 'sparse 600 MB', 'symlink to /dev/zero', 'symlink loop']);
     if (kind === 'directory') fs.mkdirSync(file);
+    else if (kind.startsWith('symlink')) fs.symlinkSync(kind === 'symlink loop' ? file : '/dev/zero', file);
     else if (kind !== 'missing') {
       fs.writeFileSync(file, ORIGINAL);
       fs.truncateSync(file, kind === 'empty' ? 0 : kind === 'sparse 3 GB' ? 3 * 2 ** 30 : 600 * 2 ** 20);
