@@ -68,7 +68,16 @@ export function memoryProblem(estimate: MemoryEstimate): string | undefined {
   if (tf.getBackend() === 'wasm' && estimate.backendBytes > WASM_TENSOR_BUDGET_BYTES) {
     return `loading needs about ${mb(estimate.backendBytes)} of tensors in the wasm heap, over its ${mb(WASM_TENSOR_BUDGET_BYTES)} budget (the heap stops at 4 GiB)`;
   }
-  const free = os.freemem();
+  const free = availableMemory();
   if (total > free) return `loading needs about ${mb(total)}, but only ${mb(free)} of ${mb(os.totalmem())} is free`;
   return undefined;
+}
+
+/** What the OS reports available, or less inside a container whose cgroup limit is below it. */
+export function availableMemory(): number {
+  const free = os.freemem();
+  // Node reports 0 or a huge number (2^64) when the process is not constrained.
+  const limit = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;
+  if (limit > 0 && limit < os.totalmem()) return Math.max(0, Math.min(free, limit - process.memoryUsage.rss()));
+  return free;
 }
