@@ -1,5 +1,5 @@
 /**
- * Output paths (`--out`, `--charts`), checked before a command writes anything: a command may create a new path,
+ * Output paths (`--out`, `--charts`, `--heatmap`, `--chart`), checked before a command writes anything: a command may create a new path,
  * fill an empty folder, or resume/replace an output of its own kind, and nothing else. `train --out package.json`
  * once replaced package.json with a checkpoint folder; now it is refused in one line and nothing changes.
  *
@@ -12,7 +12,7 @@ import { writeFileAtomic } from './atomic';
 import { UsageError } from './errors';
 
 export const OUTPUT_KINDS = [
-  'checkpoint', 'search', 'sweep', 'verdict-validation', 'ablate', 'probe', 'extract-fsa', 'demo', 'charts', 'import',
+  'checkpoint', 'search', 'sweep', 'verdict-validation', 'ablate', 'extract-fsa', 'demo', 'charts', 'import',
 ] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
@@ -25,7 +25,6 @@ const SIGNATURES: Record<OutputKind, string[][]> = {
   sweep: [['results.json']],
   'verdict-validation': [['rows.jsonl']],
   ablate: [['result.json']],
-  probe: [],
   'extract-fsa': [['automaton.dot', 'result.json']],
   demo: [['search']],
   charts: [],
