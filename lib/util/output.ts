@@ -21,7 +21,7 @@ export const OUTPUT_MARKER = '.complens-output.json';
 /** Files by which a folder of each kind is known without the marker. All listed files must be present. */
 const SIGNATURES: Record<OutputKind, string[][]> = {
   checkpoint: [['complens.json', 'model.json']],
-  search: [['search.json'], ['results.jsonl'], ['guided.json']],
+  search: [['search.json'], ['results.jsonl'], ['guided.json'], ['.search.lock']],
   sweep: [['results.json']],
   'verdict-validation': [['rows.jsonl']],
   ablate: [['result.json']],
