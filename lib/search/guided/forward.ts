@@ -68,7 +68,8 @@ export class HostRnn {
     for (const ex of examples) {
       const Tp = ex.prompt.length;
       const hs = new Float64Array(Tp * H);
-      let h = new Float64Array(H);
+      // Annotated: TypeScript ≥ 5.7 infers Float64Array<ArrayBuffer> here, which step()'s result cannot be assigned to.
+      let h: Float64Array = new Float64Array(H);
       for (let t = 0; t < Tp; t++) {
         h = this.step(h, ex.prompt[t], gh);
         hs.set(h, t * H);
