@@ -17,13 +17,11 @@ import { backendInfo, initBackend } from '../lib/backend';
 import { wasmHeap } from '../lib/backend/wasm-heap';
 import { epochBatches } from '../lib/data/batches';
 import { rnnParamSpecs } from '../lib/models/rnn';
-import { batchMatMul } from '../lib/search/population/kernels';
 import { initialWeights, PopulationConfig, populationModelConfig, trainPopulation } from '../lib/search/population/trainer';
 import { lookupTaskFromSample } from '../lib/tasks/lookup';
 import { SequenceTask } from '../lib/tasks/types';
+import { openblasCeiling, PYTHON, simdCeiling, xnnpackCeiling } from './ceilings';
 import { flopsPerModelStep } from './flops';
-
-const PYTHON = '/usr/bin/python3';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +30,9 @@ function option(name: string): string | undefined {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--guided')) return (await import('./guided')).compare();
+  const workload = option('workload') ?? 'lookup';
+  if (workload === 'hyperteacher') return (await import('./hyperteacher')).hyperteacherBench(option);
+  if (workload !== 'lookup') throw new Error(`--workload ${workload}: this bench has lookup and hyperteacher (arithmetic and subroutines are not written yet)`);
   const quick = process.argv.includes('--quick');
   const models = Number(option('models') ?? (quick ? 4 : 32));
   const config: PopulationConfig = {
@@ -104,36 +105,6 @@ function memory() {
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const pct = (x: number, of: number) => `${((100 * x) / of).toFixed(0)}%`;
-
-/** CPU seconds per call: other processes on this shared machine inflate wall time, much less CPU time. */
-function timeIt(f: () => void, reps: number): number {
-  f();
-  const c = process.cpuUsage();
-  for (let i = 0; i < reps; i++) f();
-  const d = process.cpuUsage(c);
-  return (d.user + d.system) / 1e6 / reps;
-}
-
-/** Stock tf.matMul at 1024³: batch 1 without transposes is the one shape the wasm backend sends to XNNPACK. */
-function xnnpackCeiling(): number {
-  const [a, b] = [tf.randomUniform([1024, 1024]), tf.randomUniform([1024, 1024])];
-  const s = timeIt(() => tf.matMul(a, b).dispose(), 3);
-  tf.dispose([a, b]);
-  return (2 * 1024 ** 3) / s / 1e9;
-}
-
-function simdCeiling(): number {
-  const [a, b] = [tf.randomUniform([512, 512]), tf.randomUniform([512, 512])];
-  const s = timeIt(() => batchMatMul(a, b).dispose(), 5);
-  tf.dispose([a, b]);
-  return (2 * 512 ** 3) / s / 1e9;
-}
-
-function openblasCeiling(): number | undefined {
-  const code = 'import numpy as np,time\na=np.random.rand(1024,1024).astype(np.float32);b=a.copy();a@b\nt=time.process_time()\nfor _ in range(5): a@b\nprint(2*1024**3/((time.process_time()-t)/5)/1e9)';
-  const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
-  return r.status === 0 ? Number(r.stdout.trim()) : undefined;
-}
 
 interface TorchResult {
   torch: string;

@@ -23,7 +23,7 @@ import { ConfigError } from '../util/errors';
 import { requireInt, requireObject } from '../util/validate';
 import { evaluateHyperteacher, evaluateVectorModel, flattenEvaluation, VectorEvaluation } from '../eval/vector';
 import { disposePartial, partialDir, readPartial, writePartial } from './partial';
-import { predictVectors, trainVectorModel, validateVectorTrainConfig, VectorData, VectorTrainConfig, VectorTrainPoint } from './vector';
+import { predictVectors, trainVectorModel, validateVectorTrainConfig, VectorData, VectorEngine, VectorTrainConfig, VectorTrainPoint } from './vector';
 
 export const VECTOR_WORKLOADS = ['hyperteacher', 'subroutines'] as const;
 export type VectorWorkload = (typeof VECTOR_WORKLOADS)[number];
@@ -161,6 +161,8 @@ export interface VectorJobOptions {
   created?: string;
   /** Steps between saves of the resumable state (default 500; rounded up to a history point). */
   saveEvery?: number;
+  /** Training implementation (trainVectorModel's `engine`); results agree to float rounding, so not part of the job. */
+  engine?: VectorEngine;
 }
 
 export interface VectorJobResult {
@@ -200,6 +202,7 @@ export async function trainVectorJob(input: VectorTrainJob, options: VectorJobOp
     let result;
     try {
       result = await trainVectorModel(model, data, job.training, {
+        engine: options.engine,
         onProgress: options.onProgress,
         evaluate: monitor,
         resume,

@@ -3,6 +3,7 @@ import { initBackend } from '../../lib/backend';
 import { liveViews, wasmHeap } from '../../lib/backend/wasm-heap';
 import { MlpConfig, MlpModel } from '../../lib/models/mlp';
 import { simdKernels } from '../../lib/search/population/simd';
+import { tiledGemm } from '../../lib/search/population/tiled';
 import { createHyperteacher } from '../../lib/tasks/hyperteacher';
 import { MlpMember } from '../../lib/train/population/mlp';
 import { LabelledVectors, trainVectorModel, VectorLoss, vectorLoss, VectorTrainConfig, VectorTrainState } from '../../lib/train/vector';
@@ -45,6 +46,28 @@ function member(config: MlpConfig, maxRows: number): MlpMember {
   const heap = wasmHeap();
   return new MlpMember(heap, simdKernels(heap), config, maxRows);
 }
+
+test.each([false, true])('the cache-blocked gemm is bit-identical to the untiled one (transposed A: %s)', (transposeA) => {
+  const heap = wasmHeap();
+  const k = simdKernels(heap);
+  const [M, K, N] = [37, 300, 200];
+  const [A, B, C1, C2, bias, scratch] = [M * K, K * N, M * N, M * N, N, 128 * 48].map((n) => heap.alloc(n));
+  const rng = new Rng(3);
+  const f = heap.f32();
+  for (const [p, n] of [[A, M * K], [B, K * N], [bias, N]]) for (let i = 0; i < n; i++) f[(p >> 2) + i] = rng.normal();
+  const [sI, sK] = transposeA ? [1, M] : [K, 1];
+  k.gemm(A, sI, sK, B, C1, M, K, N, bias);
+  tiledGemm(heap, k, scratch, A, sI, sK, B, C2, M, K, N, bias, { kb: 64, nb: 48 });
+  const g = heap.f32();
+  const [c1, c2] = [g.slice(C1 >> 2, (C1 >> 2) + M * N), g.slice(C2 >> 2, (C2 >> 2) + M * N)];
+  expect(c1.some((x) => x !== 0)).toBe(true);
+  expect(Array.from(c2)).toEqual(Array.from(c1));
+  // And right, not just consistent: one entry against a plain dot product.
+  let dot = g[(bias >> 2) + 5];
+  for (let kk = 0; kk < K; kk++) dot += g[(A >> 2) + 3 * sI + kk * sK] * g[(B >> 2) + kk * N + 5];
+  expect(Math.abs(c1[3 * N + 5] - dot)).toBeLessThan(1e-4);
+  for (const p of [A, B, C1, C2, bias, scratch]) heap.free(p);
+});
 
 test.each([
   ['linear head, MSE', linear, 'mse'],

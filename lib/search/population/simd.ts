@@ -33,6 +33,11 @@ export interface SimdKernels {
    * `bias` points at N floats (a zero row for none). Beats XNNPACK here: no per-call packing of B (docs/performance.md).
    */
   gemm(A: number, sI: number, sK: number, B: number, C: number, M: number, K: number, N: number, bias: number): void;
+  /**
+   * gemm on sub-blocks: B and C with row strides ldb, ldc (floats); row i starts from bias + i·biasStride (0: a
+   * broadcast row; C itself with stride ldc: accumulate). What a cache-blocked driver (tiledGemm) calls per tile.
+   */
+  gemmTile(A: number, sI: number, sK: number, B: number, ldb: number, C: number, ldc: number, M: number, K: number, N: number, bias: number, biasStride: number): void;
   /** dst[c] = Σ_r src[r, c] (cols a multiple of 4). */
   colSum(src: number, rows: number, cols: number, dst: number): void;
   /** dst[cols, rows] = src[rows, cols]ᵀ. */
@@ -54,7 +59,7 @@ const cache = new WeakMap<WebAssembly.Memory, SimdKernels>();
 export function simdKernels(heap: WasmHeap): SimdKernels {
   let k = cache.get(heap.memory);
   if (!k) {
-    const bytes = a.assemble([gruForward(), gruBackward(), tanhForward(), tanhBackward(), adam(), gemm(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid), unary('relu', vRelu), reluBackward(), scale()]);
+    const bytes = a.assemble([gruForward(), gruBackward(), tanhForward(), tanhBackward(), adam(), gemm(), gemmTile(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid), unary('relu', vRelu), reluBackward(), scale()]);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory } });
     k = instance.exports as unknown as SimdKernels;
     cache.set(heap.memory, k);
@@ -251,8 +256,21 @@ function adam(): Fn {
 }
 
 function gemm(): Fn {
-  const fn = new Fn('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [A, sI, sK, B, C, M, K, N, bias] = fn.params;
+  return gemmFn(false);
+}
+
+/** gemm with explicit row strides (in floats) for B and C and a bias row stride: the tile of a cache-blocked gemm. */
+function gemmTile(): Fn {
+  return gemmFn(true);
+}
+
+function gemmFn(tile: boolean): Fn {
+  const fn = tile
+    ? new Fn('gemmTile', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'])
+    : new Fn('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const named = fn.params;
+  const [A, sI, sK, B] = named;
+  const [ldb, C, ldc, M, K, N, bias, biasStride] = tile ? named.slice(4) : [named[7], named[4], named[7], named[5], named[6], named[7], named[8], undefined];
   const [i, j, k, pb, sK4, N4, jEnd, mEnd] = [0, 0, 0, 0, 0, 0, 0, 0].map(() => fn.local('i32'));
   const pa = [0, 1, 2, 3].map(() => fn.local('i32'));
   // A block of up to 4 rows × 8 columns of C in registers: per k, 2 vector loads of B, one load-splat of A per
@@ -264,9 +282,11 @@ function gemm(): Fn {
   const block = (rows: 1 | 4, cols: 4 | 8) => {
     const n = cols / 4;
     const q = Array.from({ length: rows }, (_, x) => x);
-    const init = (h: number) => a.vLoad(a.add(get(bias), a.shl(get(j), i32(2))), 16 * h);
+    // The tile variant starts row x from bias + x·biasStride (0: one broadcast row; ldc with bias = C: accumulate).
+    const biasRow = (x: number) => (biasStride ? a.add(get(bias), a.shl(a.add(a.mul(a.add(get(i), i32(x)), get(biasStride)), get(j)), i32(2))) : a.add(get(bias), a.shl(get(j), i32(2))));
+    const init = (x: number, h: number) => a.vLoad(biasRow(x), 16 * h);
     const body: Bytes[] = [
-      ...q.flatMap((x) => Array.from({ length: n }, (_, h) => set(acc[x * n + h], init(h)))),
+      ...q.flatMap((x) => Array.from({ length: n }, (_, h) => set(acc[x * n + h], init(x, h)))),
       ...q.map((x) => set(pa[x], a.add(get(A), a.shl(a.mul(a.add(get(i), i32(x)), get(sI)), i32(2))))),
       set(pb, a.add(get(B), a.shl(get(j), i32(2)))),
       a.loop(k, i32(0), get(K), 1,
@@ -282,7 +302,7 @@ function gemm(): Fn {
       ),
     ];
     for (const x of q) {
-      const row = a.add(get(C), a.shl(a.add(a.mul(a.add(get(i), i32(x)), get(N)), get(j)), i32(2)));
+      const row = a.add(get(C), a.shl(a.add(a.mul(a.add(get(i), i32(x)), get(ldc)), get(j)), i32(2)));
       for (let h = 0; h < n; h++) body.push(a.vStore(row, get(acc[x * n + h]), 16 * h));
     }
     return body;
@@ -291,7 +311,7 @@ function gemm(): Fn {
   fn.emit(
     // Without a bias the accumulators start from a zero row (the caller's `bias` = a zero buffer of N floats).
     set(sK4, a.shl(get(sK), i32(2))),
-    set(N4, a.shl(get(N), i32(2))),
+    set(N4, a.shl(get(ldb), i32(2))),
     set(jEnd, a.shl(a.shr(get(N), i32(3)), i32(3))),
     set(mEnd, a.shl(a.shr(get(M), i32(2)), i32(2))),
     a.loop(i, i32(0), get(mEnd), 4, ...columns(4)),

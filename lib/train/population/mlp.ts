@@ -9,6 +9,7 @@ import { WasmHeap } from '../../backend/wasm-heap';
 import { bodyInputSize, MlpConfig, mlpParamSpecs } from '../../models/mlp';
 import { ParamSpec } from '../../models/types';
 import { SimdKernels } from '../../search/population/simd';
+import { GEMM_TILE, tiledGemm } from '../../search/population/tiled';
 import { ComplensError } from '../../util/errors';
 import type { LabelledVectors, VectorLoss } from '../vector';
 
@@ -46,6 +47,7 @@ export class MlpMember {
   private readonly dh: [number, number];
   private readonly wT: number;
   private readonly zero: number;
+  private readonly tile: number;
   private readonly allocated: number[] = [];
 
   constructor(private readonly heap: WasmHeap, readonly kernels: SimdKernels, readonly config: MlpConfig, readonly maxRows: number) {
@@ -75,6 +77,12 @@ export class MlpMember {
     this.dh = [this.alloc(rows * widest), this.alloc(rows * widest)];
     this.wT = this.alloc(Math.max(...this.layers.slice(1).map((l) => l.fanIn * l.width), 4));
     this.zero = this.alloc(widest + 4, true);
+    this.tile = this.alloc(GEMM_TILE.kb * GEMM_TILE.nb);
+  }
+
+  /** C = bias + A·B (strides as SimdKernels.gemm), cache-blocked for the large layers. */
+  private gemm(A: number, sI: number, sK: number, B: number, C: number, M: number, K: number, N: number, bias = this.zero): void {
+    tiledGemm(this.heap, this.kernels, this.tile, A, sI, sK, B, C, M, K, N, bias);
   }
 
   /** Rows the MLP body sees for a batch of `rows` (items are folded into rows for the odd-one-out head). */
@@ -127,7 +135,7 @@ export class MlpMember {
     const R = this.bodyRows(rows);
     let h = this.input;
     this.layers.forEach((l, i) => {
-      k.gemm(h, l.fanIn, 1, this.params + l.w, l.out, R, l.fanIn, l.width, this.params + l.b);
+      this.gemm(h, l.fanIn, 1, this.params + l.w, l.out, R, l.fanIn, l.width, this.params + l.b);
       if (i < this.layers.length - 1) k.relu(l.out, l.out, R * l.width);
       h = l.out;
     });
@@ -175,12 +183,12 @@ export class MlpMember {
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const l = this.layers[i];
       const below = i > 0 ? this.layers[i - 1].out : this.input;
-      k.gemm(below, 1, l.fanIn, dy, this.grads + l.w, l.fanIn, R, l.width, this.zero);
+      this.gemm(below, 1, l.fanIn, dy, this.grads + l.w, l.fanIn, R, l.width);
       k.colSum(dy, R, l.width, this.grads + l.b);
       if (i === 0) break;
       const dh = this.dh[i % 2];
       k.transpose(this.params + l.w, l.fanIn, l.width, this.wT);
-      k.gemm(dy, l.width, 1, this.wT, dh, R, l.width, l.fanIn, this.zero);
+      this.gemm(dy, l.width, 1, this.wT, dh, R, l.width, l.fanIn);
       k.reluBackward(dh, below, dh, R * l.fanIn);
       dy = dh;
     }
