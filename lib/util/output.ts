@@ -70,7 +70,7 @@ export function checkOutputDir(dir: string, kind: OutputKind, flag = '--out'): v
     return;
   }
   if (!stat.isDirectory()) throw bad(`an existing file; expected a new or empty folder${resumable(kind)}`);
-  const entries = fs.readdirSync(dir);
+  const entries = fsStep(dir, 'list', () => fs.readdirSync(dir));
   if (entries.length === 0 || isKind(dir, kind)) return;
   const other = outputKindOf(dir);
   if (other) throw bad(`holds a complens ${other} output, not a ${kind} output`);
@@ -81,7 +81,7 @@ export function checkOutputDir(dir: string, kind: OutputKind, flag = '--out'): v
 /** Checks `dir`, creates it and marks it as a `kind` output, so that a later run recognises (and resumes) it. */
 export function claimOutputDir(dir: string, kind: OutputKind, flag = '--out'): void {
   checkOutputDir(dir, kind, flag);
-  fs.mkdirSync(dir, { recursive: true });
+  fsStep(dir, 'create', () => fs.mkdirSync(dir, { recursive: true }));
   if (outputKindOf(dir) !== kind) writeFileAtomic(path.join(dir, OUTPUT_MARKER), JSON.stringify({ kind }) + '\n');
 }
 
@@ -122,6 +122,15 @@ function checkCreatable(target: string, flag: string): void {
     const parent = path.dirname(dir);
     if (parent === dir) return;
     dir = parent;
+  }
+}
+
+/** A file-system step whose Node error becomes a UsageError naming the path. */
+function fsStep<T>(p: string, what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    throw new UsageError(`${p}: cannot ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
