@@ -98,7 +98,7 @@ export function checkOutputFile(file: string, kind: OutputFileKind, flag = '--ou
     return;
   }
   if (!stat.isFile()) throw new UsageError(`${flag} ${file}: a folder or special file; expected a new ${ext.join(' or ')} file or a previous ${kind} output`);
-  if (!looksLike(readHead(file))) throw new UsageError(`${flag} ${file}: an existing file that is not a complens ${kind}; expected a new file or a previous ${kind} output`);
+  if (!looksLike(fsStep(file, 'read', () => readHead(file)))) throw new UsageError(`${flag} ${file}: an existing file that is not a complens ${kind}; expected a new file or a previous ${kind} output`);
 }
 
 function resumable(kind: OutputKind): string {
