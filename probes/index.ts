@@ -12,8 +12,8 @@ export * from './equivalence';
 export * from './subnetworks';
 export * from './verdict';
 
-// Names two instruments share: the linear probes' versions (the subnetworks' meanSd also reports n).
+// Names two instruments share: the linear probes' versions (the subnetworks' meanSd is the same plus a count).
 export { meanSd } from './linear';
 export type { ResultTable } from './linear';
-export { meanSd as meanSdN, tableRows as tableSubnetworkRows } from './subnetworks';
+export { tableRows as tableSubnetworkRows } from './subnetworks';
 export type { TableOptions as ActivationTableOptions } from './activations';
