@@ -51,9 +51,9 @@ export { trainAndSave, taskFromConfig, modelFromConfig } from './train/job';
 export type { TrainJob, SplitResult, JobResult, JobOptions } from './train/job';
 export { evaluateExamples, answerLoss } from './train/evaluate';
 export type { SplitEvaluation } from './train/evaluate';
-export { VECTOR_TRAIN_DEFAULTS, trainVectorModel, predictVectors, validateVectorTrainConfig } from './train/vector';
+export { VECTOR_TRAIN_DEFAULTS, VECTOR_ENGINES, DEFAULT_VECTOR_ENGINE, trainVectorModel, predictVectors, validateVectorTrainConfig } from './train/vector';
 export type {
-  VectorTrainConfig, VectorData, LabelledVectors, VectorTrainResult, VectorTrainOptions, VectorTrainPoint, VectorTrainState,
+  VectorTrainConfig, VectorData, LabelledVectors, VectorTrainResult, VectorTrainOptions, VectorTrainPoint, VectorTrainState, VectorEngine,
 } from './train/vector';
 export {
   VECTOR_JOB_DEFAULTS, VECTOR_WORKLOADS, trainVectorJob, evaluateSavedVectorModel, resolveVectorJob, taskOfJob,

@@ -105,7 +105,7 @@ export type VectorTrainState = PartialState<VectorTrainPoint>;
  */
 export type VectorEngine = 'fast' | 'tfjs' | 'auto';
 export const VECTOR_ENGINES: readonly VectorEngine[] = ['fast', 'tfjs', 'auto'];
-export const DEFAULT_VECTOR_ENGINE: VectorEngine = 'tfjs';
+export const DEFAULT_VECTOR_ENGINE: VectorEngine = 'auto';
 
 export interface VectorTrainOptions {
   /** Which implementation trains (default DEFAULT_VECTOR_ENGINE); not part of a job's identity. */
