@@ -86,6 +86,11 @@ export function writeDirAtomic(dir: string, fill: (tempDir: string) => void): vo
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   named(parent, 'create the folder', () => fs.mkdirSync(parent, { recursive: true }));
+  const cwd = process.cwd();
+  if (target === path.parse(target).root || cwd === target || cwd.startsWith(target + path.sep)) {
+    // An empty or "." path lands here; swapping the folder the process runs in would take everything in it.
+    throw new FileFormatError(dir, 'is the current folder or one of its parents; expected a folder of its own to write into');
+  }
   if (fs.existsSync(target) && !fs.statSync(target).isDirectory()) {
     throw new FileFormatError(dir, 'is a file; expected a folder to write (or replace) the output in');
   }

@@ -63,6 +63,7 @@ function isKind(dir: string, kind: OutputKind): boolean {
  * it does not exist (and its parent is a folder or can be made one), is empty, or already is a `kind` output.
  */
 export function checkOutputDir(dir: string, kind: OutputKind, flag = '--out'): void {
+  requirePath(dir, flag);
   const bad = (why: string) => new UsageError(`${flag} ${dir}: ${why}`);
   const stat = statOrUndefined(dir);
   if (!stat) {
@@ -90,6 +91,7 @@ export function claimOutputDir(dir: string, kind: OutputKind, flag = '--out'): v
  * existing file that a previous run of the same kind wrote (it is then replaced atomically).
  */
 export function checkOutputFile(file: string, kind: OutputFileKind, flag = '--out'): void {
+  requirePath(file, flag);
   const { ext, looksLike } = FILE_SIGNATURES[kind];
   if (!ext.includes(path.extname(file).toLowerCase())) throw new UsageError(`${flag} ${file}: expected a file name ending in ${ext.join(' or ')}`);
   const stat = statOrUndefined(file);
@@ -99,6 +101,11 @@ export function checkOutputFile(file: string, kind: OutputFileKind, flag = '--ou
   }
   if (!stat.isFile()) throw new UsageError(`${flag} ${file}: a folder or special file; expected a new ${ext.join(' or ')} file or a previous ${kind} output`);
   if (!looksLike(fsStep(file, 'read', () => readHead(file)))) throw new UsageError(`${flag} ${file}: an existing file that is not a complens ${kind}; expected a new file or a previous ${kind} output`);
+}
+
+/** An empty path resolves to the current folder, which a checkpoint swap would then replace whole. */
+function requirePath(p: string, flag: string): void {
+  if (typeof p !== 'string' || p.trim() === '') throw new UsageError(`${flag}: expected a path, got ${JSON.stringify(p)}`);
 }
 
 function resumable(kind: OutputKind): string {

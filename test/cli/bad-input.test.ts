@@ -39,6 +39,7 @@ test('train --out an existing file is refused instead of replaced by a checkpoin
 });
 
 test('train --out a folder of other files is refused; a parent that is a file too', async () => {
+  await expectRefused(['train', '--max-steps', '5', '--out', ''], /^error: --out: expected a path, got ""$/);
   await expectRefused(['train', '--max-steps', '5', '--out', at('notes')], /notes: a non-empty folder that is not a complens checkpoint output \(holds todo\.md\)/);
   await expectRefused(['train', '--max-steps', '5', '--out', path.join(at('existing.txt'), 'run')], /existing\.txt/);
 });

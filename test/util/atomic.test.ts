@@ -36,4 +36,5 @@ test('writeDirAtomic swaps a folder in whole, keeps the old one if fill throws, 
   fs.writeFileSync(path.join(root, 'existing.txt'), 'keep me');
   expect(() => writeDirAtomic(path.join(root, 'existing.txt'), () => undefined)).toThrow(/existing\.txt: is a file; expected a folder/);
   expect(fs.readFileSync(path.join(root, 'existing.txt'), 'utf8')).toBe('keep me');
+  for (const p of ['', '.', '..', '/']) expect(() => writeDirAtomic(p, () => undefined)).toThrow(/is the current folder or one of its parents/);
 });
