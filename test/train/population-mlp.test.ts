@@ -6,6 +6,7 @@ import { simdKernels } from '../../lib/search/population/simd';
 import { tiledGemm } from '../../lib/search/population/tiled';
 import { createHyperteacher } from '../../lib/tasks/hyperteacher';
 import { MlpMember } from '../../lib/train/population/mlp';
+import { trainMlpPopulation } from '../../lib/train/population';
 import { LabelledVectors, trainVectorModel, VectorLoss, vectorLoss, VectorTrainConfig, VectorTrainState } from '../../lib/train/vector';
 import { Rng } from '../../lib/util/random';
 
@@ -178,4 +179,22 @@ test("engine 'fast' names what it cannot do; 'auto' falls back to tfjs", async (
   expect(result.history).toHaveLength(1);
   m.dispose();
   odd.dispose();
+});
+
+test('a population trains every member exactly as its own trainVectorModel run would', async () => {
+  const data = rows(linear, 30, 7);
+  const training = { learningRate: 1e-2, batchSize: 8, maxSteps: 12, evalEvery: 6, loss: 'softmax-ce' as const };
+  const members = [{ initSeed: 1, dataSeed: 5 }, { initSeed: 2, dataSeed: 5 }, { initSeed: 1, dataSeed: 6 }];
+  const pop = await trainMlpPopulation(linear, members, () => data, training);
+  expect(pop.totalSteps).toBe(36);
+  for (const [i, member] of members.entries()) {
+    const m = new MlpModel(linear, member.initSeed);
+    const ref = await trainVectorModel(m, data, { ...training, dataSeed: member.dataSeed }, { engine: 'tfjs' });
+    expect(pop.members[i].history.map((h) => h.step)).toEqual(ref.history.map((h) => h.step));
+    expect(maxDiff(pop.members[i].weights, weightsOf(m))).toBeLessThan(2e-6);
+    m.dispose();
+  }
+  // Different seeds or data orders give different models.
+  expect(maxDiff(pop.members[0].weights, pop.members[1].weights)).toBeGreaterThan(1e-3);
+  expect(maxDiff(pop.members[0].weights, pop.members[2].weights)).toBeGreaterThan(1e-4);
 });
