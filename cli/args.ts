@@ -1,10 +1,20 @@
 /**
  * A small typed flag parser: every command declares its flags once, and the same declaration drives parsing,
- * validation (one clear line on error) and `--help`.
+ * validation (one clear line on error) and `--help`. The grammar every command shares (docs/cli.md): booleans also
+ * take `--no-<flag>`, seed lists are `0..99`, `1,5,9` or a mix, and renamed flags keep their old spelling as a
+ * deprecated alias that still works and says once which name to use.
  */
+import { parseSeedList } from '../lib/search/seeds';
 import { UsageError } from '../lib/util/errors';
 
-export type FlagType = 'string' | 'int' | 'number' | 'boolean' | 'list';
+/** `list` is comma-separated strings; `seeds` is a seed list parsed to numbers (`0..9,20`). */
+export type FlagType = 'string' | 'int' | 'number' | 'boolean' | 'list' | 'seeds';
+
+/** Another spelling of a flag; a deprecated one prints `warning: --old is deprecated, use --new` when used. */
+export interface FlagAlias {
+  name: string;
+  deprecated?: boolean;
+}
 
 export interface FlagSpec {
   name: string;
@@ -15,6 +25,8 @@ export interface FlagSpec {
   choices?: readonly string[];
   /** Placeholder shown in help, e.g. DIR. */
   value?: string;
+  /** Other spellings; the parsed value is stored under `name` whichever spelling was used. */
+  aliases?: FlagAlias[];
 }
 
 export interface CommandSpec {
@@ -27,7 +39,7 @@ export interface CommandSpec {
   details?: string;
 }
 
-export type ParsedFlags = Record<string, string | number | boolean | string[] | undefined>;
+export type ParsedFlags = Record<string, string | number | boolean | string[] | number[] | undefined>;
 
 export interface ParsedArgs {
   flags: ParsedFlags;
@@ -44,7 +56,10 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   const flags: ParsedFlags = {};
   const positionals: string[] = [];
   const all = [...spec.flags, ...COMMON_FLAGS];
-  for (const f of all) if (f.default !== undefined) flags[f.name] = f.default;
+  for (const f of all) if (f.default !== undefined) flags[f.name] = typeof f.default === 'string' ? convert(f, f.default, spec.name) : f.default;
+  // Which spelling set each flag, so two spellings with different values are one clear error, not "last one wins".
+  const given = new Map<string, { spelling: string; raw: string; value: ParsedFlags[string] }>();
+  const warned = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {
@@ -52,15 +67,36 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
       continue;
     }
     const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const flag = all.find((f) => f.name === rawName);
-    if (!flag) throw new UsageError(`${spec.name}: unknown flag --${rawName} (see complens ${spec.name} --help)`);
-    if (flag.type === 'boolean') {
-      flags[flag.name] = inline === undefined ? true : parseBoolean(inline, flag.name);
-      continue;
+    let found = lookup(all, rawName);
+    let negated = false;
+    if (!found && rawName.startsWith('no-')) {
+      found = lookup(all, rawName.slice(3));
+      if (found?.flag.type !== 'boolean') found = undefined;
+      negated = found !== undefined;
+      if (negated && inline !== undefined) throw new UsageError(`${spec.name}: --${rawName} takes no value (use --${rawName.slice(3)}=${inline})`);
     }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`${spec.name}: --${flag.name} needs a value (${flag.value ?? flag.type})`);
-    flags[flag.name] = convert(flag, value, spec.name);
+    if (!found) throw new UsageError(`${spec.name}: unknown flag --${rawName} (see complens ${spec.name} --help)`);
+    const { flag, alias } = found;
+    if (alias?.deprecated && !warned.has(alias.name)) {
+      warned.add(alias.name);
+      console.error(`warning: --${negated ? 'no-' : ''}${alias.name} is deprecated, use --${negated ? 'no-' : ''}${flag.name}`);
+    }
+    let raw: string;
+    if (flag.type === 'boolean') {
+      raw = negated ? 'false' : inline ?? 'true';
+      flags[flag.name] = negated ? false : inline === undefined ? true : parseBoolean(inline, flag.name);
+    } else {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`${spec.name}: --${flag.name} needs a value (${flag.value ?? flag.type})`);
+      raw = value;
+      flags[flag.name] = convert(flag, value, spec.name);
+    }
+    const spelling = (negated ? 'no-' : '') + (alias?.name ?? flag.name);
+    const before = given.get(flag.name);
+    if (before && before.spelling !== spelling && JSON.stringify(flags[flag.name]) !== JSON.stringify(before.value)) {
+      throw new UsageError(`${spec.name}: --${before.spelling} ${before.raw} and --${spelling} ${raw} name the same setting; give one`);
+    }
+    given.set(flag.name, { spelling, raw, value: flags[flag.name] });
   }
   const required = (spec.positionals ?? []).filter((p) => !p.optional).length;
   if (!flags.help && positionals.length < required) {
@@ -72,13 +108,22 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   return { flags, positionals };
 }
 
+function lookup(all: readonly FlagSpec[], name: string): { flag: FlagSpec; alias?: FlagAlias } | undefined {
+  for (const flag of all) if (flag.name === name) return { flag };
+  for (const flag of all) {
+    const alias = flag.aliases?.find((a) => a.name === name);
+    if (alias) return { flag, alias };
+  }
+  return undefined;
+}
+
 function parseBoolean(value: string, name: string): boolean {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new UsageError(`--${name}: expected true or false, got ${JSON.stringify(value)}`);
 }
 
-function convert(flag: FlagSpec, value: string, command: string): string | number | string[] {
+function convert(flag: FlagSpec, value: string, command: string): string | number | string[] | number[] {
   const bad = (expected: string) => new UsageError(`${command}: --${flag.name} expects ${expected}, got ${JSON.stringify(value)}`);
   switch (flag.type) {
     case 'int': {
@@ -92,6 +137,8 @@ function convert(flag: FlagSpec, value: string, command: string): string | numbe
     }
     case 'list':
       return value.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'seeds':
+      return parseSeedList(value, `--${flag.name}`);
     default:
       if (flag.choices && !flag.choices.includes(value)) throw bad(`one of ${flag.choices.join(', ')}`);
       return value;
@@ -108,10 +155,16 @@ export function formatHelp(spec: CommandSpec): string {
   }
   lines.push('Flags:');
   for (const f of [...spec.flags, ...COMMON_FLAGS]) {
-    const head = `--${f.name}${f.type === 'boolean' ? '' : ' ' + (f.value ?? (f.choices ? f.choices.join('|') : f.type.toUpperCase()))}`;
+    const value = f.type === 'boolean' ? '' : ' ' + (f.value ?? (f.choices ? f.choices.join('|') : f.type === 'seeds' ? 'LIST' : f.type.toUpperCase()));
+    const negated = f.type === 'boolean' && f.default === true ? 'no-' : '';
     const def = f.default !== undefined && f.type !== 'boolean' ? ` (default: ${f.default})` : '';
-    lines.push(`  ${head.padEnd(34)} ${f.help}${def}`);
+    lines.push(`  ${`--${negated}${f.name}${value}`.padEnd(34)} ${f.help}${def}`);
+    for (const a of f.aliases ?? []) {
+      const note = a.deprecated ? `deprecated, use --${f.name}` : `the same as --${f.name}`;
+      lines.push(`  ${`--${negated}${a.name}${value}`.padEnd(34)} ${f.help}${def} (${note})`);
+    }
   }
+  lines.push('', 'Every boolean flag also takes --no-<flag>; seed lists are 0..99, 1,5,9 or a mix such as 0..9,20 (docs/cli.md).');
   if (spec.details) lines.push('', spec.details);
   return lines.join('\n');
 }
