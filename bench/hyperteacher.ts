@@ -44,13 +44,14 @@ export async function hyperteacherBench(option: (name: string) => string | undef
   console.log(`hyperteacher bench: MLP ${model.inputSize}→${model.hiddenSizes.join('→')}→${model.outputSize}, ${rows} rows/step, AdamW; ${steps} steps (tfjs engine ${tfjsSteps}), population ${population}; load ${loadStart.map((x) => x.toFixed(1)).join(' ')}`);
 
   const ceilings = {
+    simdGemmInCache: simdGemmAt(64, 64, 64),
     simdGemmForward: simdGemmAt(rows, 1024, 1024),
     simdGemmWeightGrad: simdGemmAt(1024, rows, 1024, true),
     xnnpack1024: xnnpackCeiling(),
     openblas1024Cpu1: openblasCeiling(1, 'cpu'),
     openblas1024Wall2: openblasCeiling(2, 'wall'),
   };
-  console.log(`ceilings (GFLOP/s): our gemm ${ceilings.simdGemmForward.toFixed(1)} at [${rows},1024]·[1024,1024], ${ceilings.simdGemmWeightGrad.toFixed(1)} at [1024,${rows}]ᵀ-shape; XNNPACK-wasm 1024³ ${ceilings.xnnpack1024.toFixed(1)}; OpenBLAS 1024³ ${fmt(ceilings.openblas1024Cpu1)} (1 thread, per CPU-s), ${fmt(ceilings.openblas1024Wall2)} (2 threads, wall)`);
+  console.log(`ceilings (GFLOP/s per CPU-second unless noted): our gemm ${ceilings.simdGemmInCache.toFixed(1)} in cache (64³), ${ceilings.simdGemmForward.toFixed(1)} at [${rows},1024]·[1024,1024], ${ceilings.simdGemmWeightGrad.toFixed(1)} at [1024,${rows}]ᵀ-shape; XNNPACK-wasm 1024³ ${ceilings.xnnpack1024.toFixed(1)}; OpenBLAS 1024³ ${fmt(ceilings.openblas1024Cpu1)} (1 thread, per CPU-s), ${fmt(ceilings.openblas1024Wall2)} (2 threads, wall)`);
 
   const run = async (engine: VectorEngine, n: number, count: number) => {
     const before = memory();
@@ -103,10 +104,12 @@ export async function hyperteacherBench(option: (name: string) => string | undef
     roofline: {
       fastGflopsPerCpuSecond: fast.gflopsPerCpuSecond,
       ofOurGemmForward: fast.gflopsPerCpuSecond / ceilings.simdGemmForward,
+      ofOurGemmInCache: fast.gflopsPerCpuSecond / ceilings.simdGemmInCache,
+      torchGflopsPerCpuSecond: Object.fromEntries(torch.filter((t): t is TorchResult => !('skipped' in t)).map((t) => [`${t.threads}`, flops / t.cpuMsPerModelStep / 1e6])),
       ofOpenblas1Thread: ceilings.openblas1024Cpu1 ? fast.gflopsPerCpuSecond / ceilings.openblas1024Cpu1 : null,
     },
   };
-  console.log(`roofline: complens fast ${fast.gflopsPerCpuSecond.toFixed(1)} GFLOP/s per CPU-second = ${pct(result.roofline.ofOurGemmForward)} of our gemm's ${ceilings.simdGemmForward.toFixed(1)} on the forward shape${result.roofline.ofOpenblas1Thread ? `, ${pct(result.roofline.ofOpenblas1Thread)} of 1-thread OpenBLAS` : ''}`);
+  console.log(`roofline: complens fast ${fast.gflopsPerCpuSecond.toFixed(1)} GFLOP/s per CPU-second = ${pct(result.roofline.ofOurGemmForward)} of our tiled gemm's ${ceilings.simdGemmForward.toFixed(1)} on the forward shape, ${pct(result.roofline.ofOurGemmInCache)} of its in-cache ${ceilings.simdGemmInCache.toFixed(1)}${result.roofline.ofOpenblas1Thread ? `, ${pct(result.roofline.ofOpenblas1Thread)} of 1-thread OpenBLAS` : ''}`);
   console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });

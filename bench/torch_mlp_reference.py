@@ -65,14 +65,15 @@ def main():
         y = forward(xs[k])
         target = ts[k] if P == 1 else ts[k].unsqueeze(0).expand(P, R, O)
         # Mean over each member's rows and outputs, summed over members: every member gets its own loss's gradient.
-        loss = ((y - target) ** 2).mean(dim=(-2, -1)).sum() if P > 1 else ((y - target) ** 2).mean()
-        loss.backward()
+        per_member = ((y - target) ** 2).mean(dim=(-2, -1)) if P > 1 else ((y - target) ** 2).mean().view(1)
+        per_member.sum().backward()
         opt.step()
         if decay != 1.0:
             with torch.no_grad():
                 for p in decayed:
                     p.mul_(decay)
-        return loss.item() / P
+        # Member 0's loss: the one compared with complens's first model.
+        return per_member[0].item()
 
     warm = w["warmup"]
     # Warm-up on copies: the timed run starts from the shared initial weights.

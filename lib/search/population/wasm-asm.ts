@@ -71,6 +71,7 @@ export const add = bin(0x6a);
 export const mul = bin(0x6c);
 export const shl = bin(0x74);
 export const shr = bin(0x76); // unsigned
+export const divU = bin(0x6e);
 const geS = bin(0x4e);
 export const i32Load = (addr: Bytes, offset = 0): Bytes => cat(addr, [0x28, 2, ...uleb(offset)]);
 

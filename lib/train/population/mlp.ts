@@ -46,6 +46,7 @@ export class MlpMember {
   private readonly dOut: number;
   private readonly dh: [number, number];
   private readonly wT: number;
+  private readonly aT: number;
   private readonly zero: number;
   private readonly tile: number;
   private readonly allocated: number[] = [];
@@ -76,6 +77,7 @@ export class MlpMember {
     this.dOut = this.alloc(rows * config.outputSize);
     this.dh = [this.alloc(rows * widest), this.alloc(rows * widest)];
     this.wT = this.alloc(Math.max(...this.layers.slice(1).map((l) => l.fanIn * l.width), 4));
+    this.aT = this.alloc(rows * widest);
     this.zero = this.alloc(widest + 4, true);
     this.tile = this.alloc(GEMM_TILE.kb * GEMM_TILE.nb);
   }
@@ -183,7 +185,10 @@ export class MlpMember {
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const l = this.layers[i];
       const below = i > 0 ? this.layers[i - 1].out : this.input;
-      this.gemm(below, 1, l.fanIn, dy, this.grads + l.w, l.fanIn, R, l.width);
+      // dW = belowᵀ·dy from a transposed copy: read in place (stride fanIn) each k step lands 4 KiB further on, and
+      // in a 1024-wide layer all those lines share a few L1 sets (the weight-gradient gemm ran at 22 GFLOP/s vs 31).
+      k.transpose(below, R, l.fanIn, this.aT);
+      this.gemm(this.aT, R, 1, dy, this.grads + l.w, l.fanIn, R, l.width);
       k.colSum(dy, R, l.width, this.grads + l.b);
       if (i === 0) break;
       const dh = this.dh[i % 2];
