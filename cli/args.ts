@@ -44,10 +44,17 @@ export type ParsedFlags = Record<string, string | number | boolean | string[] | 
 export interface ParsedArgs {
   flags: ParsedFlags;
   positionals: string[];
+  /** The spelling each flag was given by when it was not its name (`{ chart: 'heatmap' }`), for error messages. */
+  spelled?: Record<string, string>;
+}
+
+/** `--<spelling>` of a flag as the user typed it, so an error names what they wrote. */
+export function flagLabel(args: ParsedArgs, name: string): string {
+  return `--${args.spelled?.[name] ?? name}`;
 }
 
 export const COMMON_FLAGS: FlagSpec[] = [
-  { name: 'quiet', type: 'boolean', help: 'print no progress lines (results still go to stdout)' },
+  { name: 'quiet', type: 'boolean', help: 'print no progress lines or deprecation warnings (results still go to stdout)' },
   { name: 'trust-edited', type: 'boolean', help: 'load checkpoints whose weights, manifest or model/task sections were edited after saving (warns; docs/checkpoints.md)' },
   { name: 'help', type: 'boolean', help: 'show this help' },
 ];
@@ -59,7 +66,8 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   for (const f of all) if (f.default !== undefined) flags[f.name] = typeof f.default === 'string' ? convert(f, f.default, spec.name) : f.default;
   // Which spelling set each flag, so two spellings with different values are one clear error, not "last one wins".
   const given = new Map<string, { spelling: string; raw: string; value: ParsedFlags[string] }>();
-  const warned = new Set<string>();
+  const warnings = new Set<string>();
+  const spelled: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {
@@ -77,21 +85,21 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     }
     if (!found) throw new UsageError(`${spec.name}: unknown flag --${rawName} (see complens ${spec.name} --help)`);
     const { flag, alias } = found;
-    if (alias?.deprecated && !warned.has(alias.name)) {
-      warned.add(alias.name);
-      console.error(`warning: --${negated ? 'no-' : ''}${alias.name} is deprecated, use --${negated ? 'no-' : ''}${flag.name}`);
-    }
+    const no = negated ? 'no-' : '';
+    if (alias?.deprecated) warnings.add(`warning: --${no}${alias.name} is deprecated, use --${no}${flag.name}`);
     let raw: string;
     if (flag.type === 'boolean') {
       raw = negated ? 'false' : inline ?? 'true';
       flags[flag.name] = negated ? false : inline === undefined ? true : parseBoolean(inline, flag.name);
     } else {
       const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`${spec.name}: --${flag.name} needs a value (${flag.value ?? flag.type})`);
+      if (value === undefined) throw new UsageError(`${spec.name}: --${alias?.name ?? flag.name} needs a value (${flag.value ?? flag.type})`);
       raw = value;
-      flags[flag.name] = convert(flag, value, spec.name);
+      flags[flag.name] = convert(flag, value, spec.name, alias?.name);
     }
-    const spelling = (negated ? 'no-' : '') + (alias?.name ?? flag.name);
+    const spelling = no + (alias?.name ?? flag.name);
+    if (alias) spelled[flag.name] = alias.name;
+    else delete spelled[flag.name];
     const before = given.get(flag.name);
     if (before && before.spelling !== spelling && JSON.stringify(flags[flag.name]) !== JSON.stringify(before.value)) {
       throw new UsageError(`${spec.name}: --${before.spelling} ${before.raw} and --${spelling} ${raw} name the same setting; give one`);
@@ -105,7 +113,9 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   if (!flags.help && positionals.length > (spec.positionals ?? []).length) {
     throw new UsageError(`${spec.name}: unexpected argument ${JSON.stringify(positionals[(spec.positionals ?? []).length])}`);
   }
-  return { flags, positionals };
+  // After every check, so bad input still gets exactly one line; --quiet (scripts, tests) silences them too.
+  if (!flags.quiet) for (const w of warnings) console.error(w);
+  return { flags, positionals, spelled };
 }
 
 function lookup(all: readonly FlagSpec[], name: string): { flag: FlagSpec; alias?: FlagAlias } | undefined {
@@ -123,8 +133,8 @@ function parseBoolean(value: string, name: string): boolean {
   throw new UsageError(`--${name}: expected true or false, got ${JSON.stringify(value)}`);
 }
 
-function convert(flag: FlagSpec, value: string, command: string): string | number | string[] | number[] {
-  const bad = (expected: string) => new UsageError(`${command}: --${flag.name} expects ${expected}, got ${JSON.stringify(value)}`);
+function convert(flag: FlagSpec, value: string, command: string, spelling = flag.name): string | number | string[] | number[] {
+  const bad = (expected: string) => new UsageError(`${command}: --${spelling} expects ${expected}, got ${JSON.stringify(value)}`);
   switch (flag.type) {
     case 'int': {
       if (!/^-?\d+$/.test(value)) throw bad('an integer');
@@ -138,7 +148,7 @@ function convert(flag: FlagSpec, value: string, command: string): string | numbe
     case 'list':
       return value.split(',').map((s) => s.trim()).filter(Boolean);
     case 'seeds':
-      return parseSeedList(value, `--${flag.name}`);
+      return parseSeedList(value, `--${spelling}`);
     default:
       if (flag.choices && !flag.choices.includes(value)) throw bad(`one of ${flag.choices.join(', ')}`);
       return value;

@@ -1,4 +1,4 @@
-import { CommandSpec, formatHelp, parseArgs } from '../../cli/args';
+import { CommandSpec, flagLabel, formatHelp, parseArgs } from '../../cli/args';
 import { UsageError } from '../../lib/util/errors';
 
 const spec: CommandSpec = {
@@ -91,5 +91,30 @@ describe('seed lists', () => {
     expect(() => parse(['--seeds', '5..2'])).toThrow(/^--seeds: range 5\.\.2 is empty/);
     expect(() => parse(['--mask-seeds', 'a'])).toThrow(/^--mask-seeds: "a" is not a seed/);
     expect(() => parse(['--seeds', ''])).toThrow(UsageError);
+  });
+});
+
+describe('what the user typed', () => {
+  test('--quiet silences deprecation warnings', () => {
+    expect(parse(['--sample', 'x', '--quiet']).stderr).toEqual([]);
+  });
+
+  test('errors and flagLabel name the spelling given', () => {
+    expect(() => parse(['--hidden', 'wide'])).toThrow(/--hidden expects an integer/);
+    const r = parse(['--sample', 'x', '--width', '3']);
+    expect(flagLabel(r, 'data')).toBe('--sample');
+    expect(flagLabel(r, 'width')).toBe('--width');
+  });
+
+  test('bad input gets only the error line, no warning before it', () => {
+    expect(() => parse(['--sample', 'x', '--seeds', 'oops'])).toThrow(UsageError);
+    const stderr: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void stderr.push(a.join(' ')));
+    try {
+      expect(() => parseArgs(spec, ['--sample', 'x', '--seeds', 'oops'])).toThrow(/--seeds/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).toEqual([]);
   });
 });
