@@ -1,5 +1,5 @@
 /**
- * One recording process per out dir: `<out>/.search.lock` holds the owner's host and pid. A lock left by a process
+ * One recording process per run folder (search, sweep, verdict validation): `<out>/.search.lock` holds the owner's host and pid. A lock left by a process
  * that no longer runs (SIGKILL, power loss) is taken over; a live owner on this host is an error. A lock from another
  * host cannot be checked and is also an error (delete the file if that host is gone).
  */
@@ -20,7 +20,7 @@ function alive(pid: number): boolean {
 }
 
 /** Takes the lock (or throws a ComplensError naming the owner); returns a function that releases it. */
-export function acquireOutLock(out: string): () => void {
+export function acquireOutLock(out: string, what = 'search'): () => void {
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, LOCK_FILE);
   const mine = JSON.stringify({ host: os.hostname(), pid: process.pid, started: new Date().toISOString() });
@@ -49,7 +49,7 @@ export function acquireOutLock(out: string): () => void {
     const sameHost = owner.host === os.hostname();
     if (typeof owner.pid === 'number' && owner.pid !== process.pid && (!sameHost || alive(owner.pid))) {
       throw new ComplensError(
-        `${out} is in use by another search (pid ${owner.pid} on ${owner.host}); wait for it to finish, or delete ${file} if that process is gone`,
+        `${out} is in use by another ${what} (pid ${owner.pid} on ${owner.host}); wait for it to finish, or delete ${file} if that process is gone`,
       );
     }
     fs.rmSync(file, { force: true });

@@ -1,6 +1,7 @@
 /**
- * The results store: an append-only JSONL file, one row per trained model, keyed by `row.key`
- * ((initSeed, dataSeed, regime)). Why this and not SQLite or DuckDB: see docs/search.md ("The results store").
+ * The results store of every run folder (search, sweep, verdict validation; docs/experiments.md): an append-only
+ * JSONL file, one row per finished unit of work (a trained model, a grid point), keyed by the schema's `keyOf`.
+ * Why this and not SQLite or DuckDB: see docs/search.md ("The results store").
  *
  * - Writing: one process writes (the search coordinator; an out-dir lock keeps it so). Each row is one `write` of a
  *   whole line to an O_APPEND descriptor followed by `fsync`, so a row that `append` returned for survives a crash
@@ -13,16 +14,26 @@
  *   by hand), readers keep the first row of each key.
  * - Integrity: each row carries a checksum of its own text (`{"crc":"<8 hex>",…}`), so a row edited or bit-flipped
  *   after it was written is refused with its line number instead of silently changing a result. Rows from stores
- *   written before checksums existed (`{"v":…}`) still load, but only before the first checksummed row.
+ *   written before checksums existed (search stores: `{"v":…}`, the schema's `legacyPrefix`) still load, but only
+ *   before the first checksummed row.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileFormatError } from '../util/errors';
-import { SearchRow } from './types';
 
-export interface StoreReadReport {
-  rows: SearchRow[];
+/** What a store's rows are: how to key one, and how to tell a row from other JSON. */
+export interface RowSchema<R> {
+  /** Named in errors: "not a <what>". */
+  what: string;
+  keyOf(row: R): string;
+  isRow(value: unknown): value is R;
+  /** How unchecksummed rows of stores written before checksums existed start, if there are such stores. */
+  legacyPrefix?: string;
+}
+
+export interface StoreReadReport<R> {
+  rows: R[];
   /** A last line that was cut short (a crash mid-write) and was ignored. */
   tornTail: boolean;
   /** Byte offset where the valid content ends (the start of the torn line, or the file size). */
@@ -39,14 +50,14 @@ function rowChecksum(body: string): string {
 }
 
 /** The line `append` writes for `row`: the row's JSON with its checksum as the first field. */
-export function formatStoreLine(row: SearchRow): string {
+export function formatStoreLine(row: object): string {
   const body = JSON.stringify(row);
   if (body.includes('\n')) throw new Error('a results row must not contain a newline');
   return `${CRC_PREFIX}${rowChecksum(body)}",${body.slice(1)}\n`;
 }
 
 /** Reads a store file without changing it. A missing file is an empty store. */
-export function readStoreFile(file: string): StoreReadReport {
+export function readRowStore<R>(file: string, schema: RowSchema<R>): StoreReadReport<R> {
   let buffer: Buffer;
   try {
     if (fs.statSync(file).isDirectory()) throw new FileFormatError(file, 'is a folder; expected the results store (a JSONL file)');
@@ -57,11 +68,11 @@ export function readStoreFile(file: string): StoreReadReport {
     if (code === 'ENOENT') return { rows: [], tornTail: false, validBytes: 0, duplicates: 0 };
     throw new FileFormatError(file, `cannot read the results store (${code ?? (err as Error).message})`);
   }
-  return parseStore(buffer, file);
+  return parseStore(buffer, file, schema);
 }
 
-function parseStore(buffer: Buffer, file: string): StoreReadReport {
-  const rows: SearchRow[] = [];
+function parseStore<R>(buffer: Buffer, file: string, schema: RowSchema<R>): StoreReadReport<R> {
+  const rows: R[] = [];
   const keys = new Set<string>();
   let duplicates = 0;
   let offset = 0;
@@ -73,10 +84,10 @@ function parseStore(buffer: Buffer, file: string): StoreReadReport {
     const end = nl < 0 ? buffer.length : nl;
     const isLast = nl < 0 || nl === buffer.length - 1;
     const text = buffer.toString('utf8', offset, end);
-    let row: SearchRow | undefined;
-    let problem = 'not a results row (the store is append-only JSONL; only its last line may be torn)';
+    let row: R | undefined;
+    let problem = `not a ${schema.what} (the store is append-only JSONL; only its last line may be torn)`;
     if (nl >= 0) {
-      const parsed = parseLine(text, checksummed);
+      const parsed: { row: R; checksummed: boolean } | string = parseLine(text, checksummed, schema);
       if (typeof parsed === 'string') problem = parsed;
       else {
         row = parsed.row;
@@ -92,9 +103,10 @@ function parseStore(buffer: Buffer, file: string): StoreReadReport {
       }
       throw new FileFormatError(`${file}:${line}`, problem);
     }
-    if (keys.has(row.key)) duplicates++;
+    const key = schema.keyOf(row);
+    if (keys.has(key)) duplicates++;
     else {
-      keys.add(row.key);
+      keys.add(key);
       rows.push(row);
     }
     offset = end + 1;
@@ -103,52 +115,53 @@ function parseStore(buffer: Buffer, file: string): StoreReadReport {
 }
 
 /** A row, or what is wrong with the line. */
-function parseLine(text: string, afterChecksummed: boolean): { row: SearchRow; checksummed: boolean } | string {
+function parseLine<R>(text: string, afterChecksummed: boolean, schema: RowSchema<R>): { row: R; checksummed: boolean } | string {
   if (text.startsWith(CRC_PREFIX) && text.slice(CRC_END, CRC_END + 2) === '",') {
     const expected = text.slice(CRC_PREFIX.length, CRC_END);
     const body = '{' + text.slice(CRC_END + 2);
     if (rowChecksum(body) !== expected) return `row checksum mismatch (expected ${expected}): the row was changed after it was written`;
-    const row = parseRow(body);
-    return row ? { row, checksummed: true } : 'not a results row (its checksum matches, but it lacks key or zeroShot)';
+    const row = parseRow(body, schema);
+    return row !== undefined ? { row, checksummed: true } : `not a ${schema.what} (its checksum matches, but its fields are not a row's)`;
   }
   // Rows written before checksums existed start with their format version; a row whose checksum field was
   // damaged starts with neither, and is refused rather than read as an old row.
-  if (!text.startsWith('{"v":')) return 'not a results row (expected {"crc":…} or, in an older store, {"v":…})';
+  const legacy = schema.legacyPrefix;
+  if (legacy === undefined || !text.startsWith(legacy)) {
+    return `not a ${schema.what} (expected {"crc":…}${legacy ? ` or, in an older store, ${legacy}…}` : ''})`;
+  }
   if (afterChecksummed) return 'a row without a checksum after checksummed rows: expected {"crc":…}';
-  const row = parseRow(text);
-  return row ? { row, checksummed: false } : 'not a results row (the store is append-only JSONL; only its last line may be torn)';
+  const row = parseRow(text, schema);
+  return row !== undefined ? { row, checksummed: false } : `not a ${schema.what} (the store is append-only JSONL; only its last line may be torn)`;
 }
 
-function parseRow(text: string): SearchRow | undefined {
+function parseRow<R>(text: string, schema: RowSchema<R>): R | undefined {
   if (!text.startsWith('{')) return undefined;
   try {
-    const row = JSON.parse(text) as SearchRow;
-    // zeroShot is null when it was not finite (JSON has no NaN).
-    if (typeof row !== 'object' || row === null || typeof row.key !== 'string' || !(typeof row.zeroShot === 'number' || row.zeroShot === null)) return undefined;
-    return row;
+    const row: unknown = JSON.parse(text);
+    return schema.isRow(row) ? row : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The writer side: open once, `append` rows, `close`. */
-export class ResultsStore {
-  private readonly byKey = new Map<string, SearchRow>();
-  private readonly ordered: SearchRow[] = [];
+export class RowStore<R> {
+  private readonly byKey = new Map<string, R>();
+  private readonly ordered: R[] = [];
   private fd: number | undefined;
   /** What opening found: a torn tail that was truncated away, duplicate rows. */
   readonly opened: { tornTail: boolean; duplicates: number };
 
-  private constructor(readonly file: string, report: StoreReadReport) {
+  protected constructor(readonly file: string, readonly schema: RowSchema<R>, report: StoreReadReport<R>) {
     for (const row of report.rows) {
-      this.byKey.set(row.key, row);
+      this.byKey.set(schema.keyOf(row), row);
       this.ordered.push(row);
     }
     this.opened = { tornTail: report.tornTail, duplicates: report.duplicates };
   }
 
   /** Opens (creating folders and the file) for appending; a torn last line is truncated away first. */
-  static open(file: string): ResultsStore {
+  static openStore<R>(file: string, schema: RowSchema<R>): RowStore<R> {
     const fsStep = <T>(step: () => T): T => {
       try {
         return step();
@@ -157,8 +170,8 @@ export class ResultsStore {
       }
     };
     fsStep(() => fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true }));
-    const report = readStoreFile(file);
-    const store = new ResultsStore(file, report);
+    const report = readRowStore(file, schema);
+    const store = new RowStore(file, schema, report);
     if (report.tornTail) fsStep(() => fs.truncateSync(file, report.validBytes));
     store.fd = fsStep(() => fs.openSync(file, 'a'));
     if (report.tornTail) fs.fsyncSync(store.fd);
@@ -173,23 +186,24 @@ export class ResultsStore {
     return this.byKey.has(key);
   }
 
-  get(key: string): SearchRow | undefined {
+  get(key: string): R | undefined {
     return this.byKey.get(key);
   }
 
   /** Rows in the order they were recorded. */
-  rows(): readonly SearchRow[] {
+  rows(): readonly R[] {
     return this.ordered;
   }
 
   /** Appends and fsyncs one row; returns false (and writes nothing) if the key is already stored. */
-  append(row: SearchRow): boolean {
+  append(row: R): boolean {
     if (this.fd === undefined) throw new Error(`results store ${this.file} is closed`);
-    if (this.byKey.has(row.key)) return false;
-    const line = formatStoreLine(row);
+    const key = this.schema.keyOf(row);
+    if (this.byKey.has(key)) return false;
+    const line = formatStoreLine(row as object);
     fs.writeSync(this.fd, line);
     fs.fsyncSync(this.fd);
-    this.byKey.set(row.key, row);
+    this.byKey.set(key, row);
     this.ordered.push(row);
     return true;
   }

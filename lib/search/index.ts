@@ -26,5 +26,5 @@ export { ThreadPool, resolveWorkerCount } from './pool/pool';
 export { runQueueCoordinator } from './queue/coordinator';
 export { runQueueWorker } from './queue/worker';
 export { QUEUE_NAME, queueJobId, validateRedisUrl } from './queue/connection';
-export { acquireOutLock } from './lock';
+export { acquireOutLock } from '../experiments/lock';
 export * from './types';

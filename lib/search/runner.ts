@@ -11,7 +11,7 @@ import { backendHeader, initBackend } from '../backend';
 import { writeFileAtomic } from '../util/atomic';
 import { Progress } from '../util/progress';
 import { SearchConfig, saveOrCheckSearchConfig } from './config';
-import { acquireOutLock } from './lock';
+import { acquireOutLock } from '../experiments/lock';
 import { disposeEvalModels, trainAndEvaluate } from './member';
 import { ThreadPool } from './pool/pool';
 import { runQueueCoordinator } from './queue/coordinator';

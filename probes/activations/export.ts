@@ -24,6 +24,7 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
+import { csvField } from '../../lib/util/csv';
 import { ComplensError } from '../../lib/util/errors';
 import type { ActivationDataset, TableOptions } from './dataset';
 
@@ -64,10 +65,6 @@ class AtomicSink {
 }
 
 // ---------------------------------------------------------------------------------------------------------- CSV
-
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** The shortest decimal that reads back as the same float32 (so CSV round-trips activations exactly). */
 export function formatFloat32(x: number): string {

@@ -8,7 +8,7 @@ import { RnnModel } from '../../lib/models/rnn';
 import { SequenceTask } from '../../lib/tasks/types';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { buildSearchConfig, SearchConfig } from '../../lib/search/config';
-import { acquireOutLock } from '../../lib/search/lock';
+import { acquireOutLock } from '../../lib/experiments/lock';
 import { runSearch } from '../../lib/search/runner';
 import { readStoreFile } from '../../lib/search/store';
 import { CheckpointIndex } from '../../lib/search/recorder';

@@ -26,7 +26,7 @@ import { writeFileAtomic } from '../../util/atomic';
 import { ComplensError } from '../../util/errors';
 import { Rng } from '../../util/random';
 import { canonicalJson, firstDifference, SearchConfig, saveOrCheckSearchConfig } from '../config';
-import { acquireOutLock } from '../lock';
+import { acquireOutLock } from '../../experiments/lock';
 import { disposeEvalModels, trainAndEvaluate } from '../member';
 import { MemberState, trainPopulation } from '../population/trainer';
 import { SearchRecorder } from '../recorder';
