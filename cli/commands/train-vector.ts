@@ -65,6 +65,7 @@ export const VECTOR_TRAIN_FLAGS: FlagSpec[] = [
 
 /** Flags of `complens train` that mean nothing for a vector workload (rejected with a pointer to the right one). */
 const SEQUENCE_ONLY: Record<string, string> = {
+  data: 'lookup tasks only',
   sample: 'lookup tasks only',
   'split-seed': 'lookup tasks only; use --task-seed',
   encoding: 'lookup tasks only; for the hyperteacher code use --ht-encoding',

@@ -16,8 +16,10 @@ import { vectorOnlyFlags, vectorTrainCommandHandler, wantsVectorTraining } from 
 export const SEQUENCE_FLAGS: FlagSpec[] = [
     { name: 'config', type: 'string', value: 'FILE', help: 'JSON file with task, model and training sections' },
     { name: 'task', type: 'string', choices: ['lookup', 'arithmetic', 'hyperteacher', 'subroutines'], help: 'task family (default: lookup)' },
-    { name: 'sample', type: 'string', value: 'NAME|DIR', help: 'public lookup-table sample (sample1..sample5) or a folder in that format (default: sample1)' },
-    { name: 'split', type: 'string', value: 'NAME|DIR', help: 'the same as --sample (the name `complens search` uses)' },
+    {
+      name: 'data', type: 'string', value: 'NAME|DIR', help: 'lookup data sample: a public one (sample1..sample5) or a folder in that format (default: sample1)',
+      aliases: [{ name: 'sample', deprecated: true }, { name: 'split', deprecated: true }],
+    },
     { name: 'split-seed', type: 'int', value: 'N', help: 'generate tables and splits from this seed instead of a public sample' },
     { name: 'encoding', type: 'string', choices: ['final', 'intermediates'], help: 'lookup answer format (default: final)' },
     { name: 'regime', type: 'string', choices: ['atomic+composed', 'composed-only'], help: 'lookup training regime (default: atomic+composed)' },
@@ -25,7 +27,7 @@ export const SEQUENCE_FLAGS: FlagSpec[] = [
     { name: 'model', type: 'string', choices: ['gru', 'lstm', 'tanh', 'transformer'], help: 'recurrent cell, or transformer (default: gru; transformer gpt-nano for --task arithmetic)' },
     { name: 'preset', type: 'string', choices: ['gpt-nano', 'gpt-micro', 'gpt-mini'], help: 'transformer size preset (default: gpt-nano)' },
     { name: 'layout', type: 'string', choices: ['single', 'encdec'], help: 'single-stream or encoder-decoder RNN (default: single)' },
-    { name: 'hidden', type: 'int', help: 'RNN hidden size (default: 64)' },
+    { name: 'width', type: 'int', help: 'hidden width: RNN hidden size (default: 64), or MLP width for vector workloads (default: hyperteacher 256, subroutines 128)', aliases: [{ name: 'hidden', deprecated: true }] },
     { name: 'embed', type: 'int', help: 'RNN embedding size (default: 16)' },
     { name: 'layers', type: 'int', help: 'recurrent layers (default: 1)' },
     { name: 'seed', type: 'int', help: 'initialisation seed (default: 0)' },
@@ -104,13 +106,10 @@ export function jobFromArgs(args: ParsedArgs): TrainJob {
   }
   const kind = f.task ?? fileKind ?? 'lookup';
   const arithmetic = kind === 'arithmetic';
-  if (f.sample !== undefined && f.split !== undefined && f.sample !== f.split) {
-    throw new UsageError(`train: --sample ${f.sample} and --split ${f.split} name the same setting; give one`);
-  }
   const task = set(file.task, [
     ['kind', f.task],
     ['op', f.op],
-    ['sample', f.sample ?? f.split],
+    ['sample', f.data],
     ['splitSeed', f['split-seed']],
     ['encoding', f.encoding],
     ['regime', f.regime],
@@ -120,7 +119,7 @@ export function jobFromArgs(args: ParsedArgs): TrainJob {
     ['preset', transformer ? f.preset : undefined],
     ['cell', transformer ? undefined : f.model],
     ['layout', f.layout],
-    ['hiddenSize', f.hidden],
+    ['hiddenSize', f.width],
     ['embedSize', f.embed],
     ['numLayers', f.layers],
   ]);
