@@ -43,15 +43,19 @@ export async function hyperteacherBench(option: (name: string) => string | undef
   const flops = flopsPerStep(model, rows);
   console.log(`hyperteacher bench: MLP ${model.inputSize}→${model.hiddenSizes.join('→')}→${model.outputSize}, ${rows} rows/step, AdamW; ${steps} steps (tfjs engine ${tfjsSteps}), population ${population}; load ${loadStart.map((x) => x.toFixed(1)).join(' ')}`);
 
-  const ceilings = {
+  // Measured before and after the training runs, the better of the two kept: the load on this machine changes
+  // within a minute, and a ceiling measured in a bad moment would flatter the roofline.
+  const measureCeilings = () => ({
     simdGemmInCache: simdGemmAt(64, 64, 64),
     simdGemmForward: simdGemmAt(rows, 1024, 1024),
     simdGemmWeightGrad: simdGemmAt(1024, rows, 1024, true),
     xnnpack1024: xnnpackCeiling(),
     openblas1024Cpu1: openblasCeiling(1, 'cpu'),
     openblas1024Wall2: openblasCeiling(2, 'wall'),
-  };
-  console.log(`ceilings (GFLOP/s per CPU-second unless noted): our gemm ${ceilings.simdGemmInCache.toFixed(1)} in cache (64³), ${ceilings.simdGemmForward.toFixed(1)} at [${rows},1024]·[1024,1024], ${ceilings.simdGemmWeightGrad.toFixed(1)} at [1024,${rows}]ᵀ-shape; XNNPACK-wasm 1024³ ${ceilings.xnnpack1024.toFixed(1)}; OpenBLAS 1024³ ${fmt(ceilings.openblas1024Cpu1)} (1 thread, per CPU-s), ${fmt(ceilings.openblas1024Wall2)} (2 threads, wall)`);
+  });
+  const ceilingsStart = measureCeilings();
+  const show = (c: typeof ceilingsStart) => `our gemm ${c.simdGemmInCache.toFixed(1)} in cache (64³), ${c.simdGemmForward.toFixed(1)} at [${rows},1024]·[1024,1024], ${c.simdGemmWeightGrad.toFixed(1)} at [1024,${rows}]ᵀ-shape; XNNPACK-wasm 1024³ ${c.xnnpack1024.toFixed(1)}; OpenBLAS 1024³ ${fmt(c.openblas1024Cpu1)} (1 thread, per CPU-s), ${fmt(c.openblas1024Wall2)} (2 threads, wall)`;
+  console.log(`ceilings (GFLOP/s per CPU-second unless noted): ${show(ceilingsStart)}`);
 
   const run = async (engine: VectorEngine, n: number, count: number) => {
     const before = memory();
@@ -94,11 +98,22 @@ export async function hyperteacherBench(option: (name: string) => string | undef
   for (const [k, r] of Object.entries(ratios)) console.log(`ratio complens fast / PyTorch (${k}): ${r.cpu.toFixed(2)}× per CPU-second, ${r.wall.toFixed(2)}× wall`);
   console.log(`ratio complens fast / complens tfjs: ${(tfjsRun.cpuMsPerModelStep / fast.cpuMsPerModelStep).toFixed(2)}× per CPU-second, ${(tfjsRun.msPerModelStep / fast.msPerModelStep).toFixed(2)}× wall`);
 
+  const ceilingsEnd = measureCeilings();
+  console.log(`ceilings again after the runs: ${show(ceilingsEnd)}`);
+  const best = (a?: number, b?: number) => Math.max(a ?? 0, b ?? 0) || undefined;
+  const ceilings = {
+    simdGemmInCache: best(ceilingsStart.simdGemmInCache, ceilingsEnd.simdGemmInCache)!,
+    simdGemmForward: best(ceilingsStart.simdGemmForward, ceilingsEnd.simdGemmForward)!,
+    simdGemmWeightGrad: best(ceilingsStart.simdGemmWeightGrad, ceilingsEnd.simdGemmWeightGrad)!,
+    xnnpack1024: best(ceilingsStart.xnnpack1024, ceilingsEnd.xnnpack1024)!,
+    openblas1024Cpu1: best(ceilingsStart.openblas1024Cpu1, ceilingsEnd.openblas1024Cpu1),
+    openblas1024Wall2: best(ceilingsStart.openblas1024Wall2, ceilingsEnd.openblas1024Wall2),
+  };
   const strip = <T extends { weights: unknown }>({ weights: _w, ...rest }: T) => rest;
   const result = {
     date: new Date().toISOString(), workload: 'hyperteacher', quick,
     loadAverage: { start: loadStart, end: os.loadavg() }, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
-    backend: backendInfo(), model, training, rowsPerStep: rows, stepsPerModelForModelsPerHour: STEPS_PER_MODEL, flopsPerModelStep: flops, ceilings,
+    backend: backendInfo(), model, training, rowsPerStep: rows, stepsPerModelForModelsPerHour: STEPS_PER_MODEL, flopsPerModelStep: flops, ceilings, ceilingsMeasured: { start: ceilingsStart, end: ceilingsEnd },
     complens: { fast: strip(fast), tfjs: strip(tfjsRun) }, torch,
     ratio: { note: 'PyTorch ms per model-step ÷ complens fast ms per model-step (= models/hour ratio); cpu uses process CPU time (torch with 2 threads counts both)', ...ratios },
     roofline: {
@@ -133,6 +148,8 @@ interface TorchResult {
   msPerModelStep: number;
   cpuMsPerModelStep: number;
   historyLoss: number[];
+  modelsPerHour: number;
+  modelsPerCpuHour: number;
   maxWeightDiff: number;
 }
 
@@ -168,7 +185,8 @@ function torchReference(model: MlpConfig, training: ReturnType<typeof validateVe
       off += mine.length;
     }
     const { weightsFile: _f, ...rest } = out;
-    return { ...rest, maxWeightDiff: diff };
+    const perHour = (ms: number) => 3.6e6 / (ms * STEPS_PER_MODEL);
+    return { ...rest, modelsPerHour: perHour(rest.msPerModelStep), modelsPerCpuHour: perHour(rest.cpuMsPerModelStep), maxWeightDiff: diff };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

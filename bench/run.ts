@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--guided')) return (await import('./guided')).compare();
   const workload = option('workload') ?? 'lookup';
   if (workload === 'hyperteacher') return (await import('./hyperteacher')).hyperteacherBench(option);
-  if (workload !== 'lookup') throw new Error(`--workload ${workload}: this bench has lookup and hyperteacher (arithmetic and subroutines are not written yet)`);
+  if (workload === 'vector-defaults') return (await import('./vector-defaults')).vectorDefaultsBench(option);
+  if (workload !== 'lookup') throw new Error(`--workload ${workload}: this bench has lookup, hyperteacher and vector-defaults (arithmetic and subroutines are not written yet)`);
   const quick = process.argv.includes('--quick');
   const models = Number(option('models') ?? (quick ? 4 : 32));
   const config: PopulationConfig = {
