@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vega from 'vega';
 import { compile, TopLevelSpec } from 'vega-lite';
+import type { Config } from 'vega-lite/build/src/config';
 import { Resvg, ResvgRenderOptions } from '@resvg/resvg-js';
 import { writeFileAtomic } from '../util/atomic';
 import { ComplensError, UsageError } from '../util/errors';
@@ -17,6 +18,8 @@ import { slug } from './escape';
 
 /** The only font installed on the render machines (toolchain notes); PNG text falls back to it. */
 export const REPORT_FONT = 'DejaVu Sans';
+/** The config every complens chart carries. */
+export const chartConfig: Config = { font: REPORT_FONT, view: { stroke: null } };
 const DEJAVU_DIR = '/usr/share/fonts/truetype/dejavu';
 
 export type ChartFormat = 'svg' | 'png' | 'json';
