@@ -43,7 +43,7 @@ export const ablateCommand: Command = {
   ].join('\n'),
   flags: [
     { name: 'subroutine', type: 'string', value: 'A|B|all|table:tN', default: 'all', help: 'what to find a subnetwork for' },
-    { name: 'seeds', type: 'list', value: 'LIST', default: '0,1,2', help: 'mask seeds (subroutines; lookup tables use the first)' },
+    { name: 'seeds', type: 'seeds', default: '0..2', help: 'mask seeds, e.g. 0..2 or 1,5 (subroutines; lookup tables use the first)' },
     { name: 'include', type: 'list', value: 'GLOBS', help: 'tensors to mask, e.g. cells.*.W_hh (default: every maskable tensor)' },
     { name: 'epochs', type: 'int', help: 'mask-training epochs (default: 90)' },
     { name: 'batch', type: 'int', help: 'mask-training batch size, 0 = full batch (default: 64)' },
@@ -55,7 +55,7 @@ export const ablateCommand: Command = {
     { name: 'beta-schedule', type: 'string', choices: ['epoch', 'step'], help: 'grow β per epoch (paper) or per step (default: epoch)' },
     { name: 'held-out', type: 'string', choices: ['val', 'test'], default: 'test', help: 'subroutine split the subnetwork must solve (≥ 0.9)' },
     { name: 'grid', type: 'string', value: 'JSON|FILE', help: 'subroutines: first choose each subroutine\'s mask settings by the D.7 search over this grid of mask settings, e.g. {"lambda":[1,10],"initScore":[0.05,0]}, scored on validation splits only (inline JSON or a file)' },
-    { name: 'no-random-init', type: 'boolean', help: 'skip the untrained-copy baseline' },
+    { name: 'random-init', type: 'boolean', default: true, help: 'skip the untrained-copy baseline' },
     { name: 'with-composed', type: 'boolean', help: 'lookup: also train each table mask on composed training rows containing it' },
     { name: 'out', type: 'string', value: 'DIR', help: 'output folder (default: runs/ablate-<checkpoint name>)' },
     { name: 'json', type: 'boolean', help: 'print the result summary as JSON' },
@@ -63,12 +63,7 @@ export const ablateCommand: Command = {
   async run(args: ParsedArgs): Promise<number> {
     const f = args.flags;
     const dir = args.positionals[0];
-    const seedList = typeof f.seeds === 'string' ? f.seeds.split(',') : ((f.seeds as string[] | undefined) ?? ['0']);
-    const seeds = seedList.map((s) => s.trim()).filter(Boolean).map((s) => {
-      if (!/^\d+$/.test(s)) throw new UsageError(`ablate: --seeds expects non-negative integers, got ${JSON.stringify(s)}`);
-      return Number(s);
-    });
-    if (seeds.length === 0) throw new UsageError('ablate: --seeds is empty');
+    const seeds = f.seeds as number[];
     const mask = maskConfigFromFlags(args);
     const grid = f.grid === undefined ? undefined : gridFromFlag(String(f.grid), mask);
     const target = String(f.subroutine ?? 'all');
@@ -93,7 +88,7 @@ export const ablateCommand: Command = {
           task,
           subroutine,
           seeds,
-          config: { mask, maskBySubroutine: search?.maskBySubroutine, heldOut: f['held-out'] as 'val' | 'test', randomInit: !f['no-random-init'] },
+          config: { mask, maskBySubroutine: search?.maskBySubroutine, heldOut: f['held-out'] as 'val' | 'test', randomInit: f['random-init'] !== false },
           onProgress: progress,
         });
         progress.done();

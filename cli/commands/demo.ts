@@ -20,10 +20,12 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'run the whole story on defaults: a small haystack search, verdicts on the best and a typical model, one report',
   flags: [
-    { name: 'seeds', type: 'int', default: 128, help: 'models in the haystack search (init seeds 0..N-1)' },
-    { name: 'hidden', type: 'int', default: 64, help: 'GRU hidden size' },
+    // --seeds was a count here; a count now has its own name, since --seeds is a seed list everywhere else.
+    { name: 'models', type: 'int', value: 'N', default: 128, help: 'models in the haystack search (init seeds 0..N-1)', aliases: [{ name: 'seeds', deprecated: true }] },
+    { name: 'width', type: 'int', default: 64, help: 'GRU hidden size', aliases: [{ name: 'hidden', deprecated: true }] },
     { name: 'out', type: 'string', value: 'DIR', default: 'runs/demo', help: 'output folder (search results, checkpoints, report.html)' },
     { name: 'workers', type: 'int', default: 1, help: 'worker threads for the search' },
+    { name: 'json', type: 'boolean', help: 'print the report path and the search summary as JSON' },
   ],
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();
@@ -32,10 +34,10 @@ export const demoCommand: Command = {
     claimOutputDir(out, 'demo');
     const log = (line: string) => quiet || console.error(line);
     log(`complens demo · ${backendHeader()} · out ${out}`);
-    const seeds = args.flags.seeds as number;
-    log(`1/3 haystack search: ${seeds} GRUs (hidden ${args.flags.hidden}) on lookup sample1, trainer ${defaultTrainerName()}`);
+    const seeds = args.flags.models as number;
+    log(`1/3 haystack search: ${seeds} GRUs (hidden ${args.flags.width}) on lookup sample1, trainer ${defaultTrainerName()}`);
     const searchDir = path.join(out, 'search');
-    const config = buildSearchConfig({ split: 'sample1', cell: 'gru', hiddenSize: args.flags.hidden as number, trainer: defaultTrainerName(), retention: { best: 3, worst: 3, random: 5 } });
+    const config = buildSearchConfig({ split: 'sample1', cell: 'gru', hiddenSize: args.flags.width as number, trainer: defaultTrainerName(), retention: { best: 3, worst: 3, random: 5 } });
     const result = await runSearch({
       out: searchDir,
       config,
@@ -65,7 +67,8 @@ export const demoCommand: Command = {
     const html = await buildReport({ title: 'complens demo: compositional or memorizing?', backend: backendHeader(), sections, meta: { search: searchDir, models: seeds } });
     const file = path.join(out, 'report.html');
     writeReport(file, html);
-    console.log(`report: ${path.resolve(file)}`);
+    if (args.flags.json) console.log(JSON.stringify({ report: path.resolve(file), search: searchDir, summary: result.summary }, null, 2));
+    else console.log(`report: ${path.resolve(file)}`);
     return 0;
   },
 };

@@ -27,8 +27,8 @@ export const equivCommand: Command = {
     { name: 'limit', type: 'int', value: 'N', help: 'analyse only the first N examples of the split' },
     { name: 'top', type: 'int', value: 'N', help: 'rows of the ranked table to print (relations that predict nothing are left out)', default: 20 },
     { name: 'seed', type: 'int', value: 'N', help: 'seed of the random ID partners', default: 0 },
-    { name: 'no-search', type: 'boolean', help: 'skip the automatic search for unexplained outputs (saves decoding the ID split)' },
-    { name: 'no-representation', type: 'boolean', help: 'skip the hidden-state distance check' },
+    { name: 'search', type: 'boolean', default: true, help: 'skip the automatic search for unexplained outputs (saves decoding the ID split)' },
+    { name: 'representation', type: 'boolean', default: true, help: 'skip the hidden-state distance check' },
     { name: 'json', type: 'boolean', help: 'print the whole result as JSON' },
     { name: 'chart', type: 'string', value: 'FILE', help: 'write a bar chart: .svg renders it, .json writes the vega-lite spec' },
   ],
@@ -67,7 +67,7 @@ export const equivCommand: Command = {
         else for (const s of skipped) console.log(`${checkpoint}: skipped ${s.split}: ${s.reason}`);
         return 0;
       }
-      if (!args.flags.quiet) console.error(`equiv: decoding ${split}${args.flags['no-search'] ? '' : ' (and the ID split if some outputs are unexplained)'}…`);
+      if (!args.flags.quiet) console.error(`equiv: decoding ${split}${args.flags.search === false ? '' : ' (and the ID split if some outputs are unexplained)'}…`);
       const result = analyzeEquivalence(model as SequenceModel, task, split, {
         relations,
         idSplit,
@@ -75,8 +75,8 @@ export const equivCommand: Command = {
         position,
         limit: args.flags.limit as number | undefined,
         seed: args.flags.seed as number,
-        search: !args.flags['no-search'],
-        representation: !args.flags['no-representation'],
+        search: args.flags.search !== false,
+        representation: args.flags.representation !== false,
       });
       if (chart) {
         const spec = equivalenceChartSpec(result);

@@ -17,7 +17,7 @@ import { GUIDED_DEFAULTS, GuidedSettings, runGuidedSearch } from '../../lib/sear
 import { GUIDED_STRATEGIES, GuidedStrategy } from '../../lib/search/guided/policy';
 import { SIGNAL_NAMES, SignalName } from '../../lib/search/guided/signals';
 import {
-  buildSearchConfig, defaultTrainerName, formatSummaryMarkdown, parseSeedList, resolveWorkerCount, runSearch, searchTrainerNames,
+  buildSearchConfig, defaultTrainerName, formatSummaryMarkdown, resolveWorkerCount, runSearch, searchTrainerNames,
   validateRedisUrl, writeSearchSummary, RETENTION_DEFAULTS,
 } from '../../lib/search';
 
@@ -37,23 +37,27 @@ function num(flags: ParsedFlags, name: string, min: number, max: number, exclusi
 
 const REGIME_CHOICES = ['atomic+composed', 'composed-only', 'both'] as const;
 
+/** The summary as the user asked for it: markdown tables, or with --json the object summary.json holds. */
+function printable(summary: Parameters<typeof formatSummaryMarkdown>[0], json: unknown): string {
+  return json ? JSON.stringify(summary, null, 2) : formatSummaryMarkdown(summary);
+}
+
 export const searchCommand: Command = {
   name: 'search',
   summary: 'haystack search: train one model per seed, score zero-shot on held-out compositions, summarise',
   flags: [
     { name: 'task', type: 'string', choices: ['lookup'], default: 'lookup', help: 'task family' },
-    { name: 'split', type: 'string', value: 'NAME|DIR', default: 'sample1', help: 'lookup sample: a public sample name (sample1..5) or a sample folder' },
+    { name: 'data', type: 'string', value: 'NAME|DIR', default: 'sample1', help: 'lookup sample: a public sample name (sample1..5) or a sample folder', aliases: [{ name: 'split', deprecated: true }] },
     { name: 'model', type: 'string', choices: ['tanh', 'gru', 'lstm'], default: 'gru', help: 'recurrent cell' },
-    { name: 'seeds', type: 'string', value: 'LIST', help: 'initialisation seeds, e.g. 0..9999 or 1,5,10..12 (required)' },
+    { name: 'seeds', type: 'seeds', help: 'initialisation seeds, e.g. 0..9999 or 1,5,10..12 (required)' },
     {
       name: 'data-order-seeds',
-      type: 'string',
-      value: 'LIST',
+      type: 'seeds',
       help: 'data-order seeds; with it every init seed is trained with every data-order seed (a grid); without it each model uses its init seed as data-order seed',
     },
     { name: 'regime', type: 'string', choices: REGIME_CHOICES, default: 'atomic+composed', help: 'training regime: atomic+composed, composed-only (no single-table training rows), or both' },
     { name: 'encoding', type: 'string', choices: ['final', 'intermediates'], default: 'final', help: 'answer encoding: the final value only, or every intermediate (the public files\' format)' },
-    { name: 'hidden', type: 'int', default: 64, help: 'hidden size' },
+    { name: 'width', type: 'int', default: 64, help: 'hidden size', aliases: [{ name: 'hidden', deprecated: true }] },
     { name: 'embed', type: 'int', default: 16, help: 'embedding size' },
     { name: 'layers', type: 'int', default: 1, help: 'recurrent layers' },
     { name: 'layout', type: 'string', choices: ['single', 'encdec'], default: 'single', help: 'one recurrence for prompt and answer, or encoder-decoder' },
@@ -66,7 +70,7 @@ export const searchCommand: Command = {
     { name: 'members-per-call', type: 'int', value: 'N', help: 'models handed to the trainer per call (default: the trainer\'s own, 1 for reference)' },
     { name: 'workers', type: 'string', value: 'auto|N', default: '1', help: 'parallel worker threads on this machine (1 = train in the main thread)' },
     { name: 'queue', type: 'string', value: 'URL', help: 'distributed mode: enqueue jobs on this Redis (redis://host:port) and collect results from `complens worker`s' },
-    { name: 'out', type: 'string', value: 'DIR', help: 'search folder (default runs/search-<task>-<split>-<model>); re-running with the same folder resumes' },
+    { name: 'out', type: 'string', value: 'DIR', help: 'search folder (default runs/search-<task>-<data>-<model>); re-running with the same folder resumes' },
     { name: 'keep-best', type: 'int', default: RETENTION_DEFAULTS.best, help: 'checkpoints kept for the highest zero-shot models, per regime' },
     { name: 'keep-worst', type: 'int', default: RETENTION_DEFAULTS.worst, help: 'checkpoints kept for the lowest zero-shot models that fit the training set, per regime' },
     { name: 'keep-random', type: 'int', default: RETENTION_DEFAULTS.random, help: 'checkpoints kept for a seeded uniform random sample of models, per regime' },
@@ -90,6 +94,7 @@ export const searchCommand: Command = {
     { name: 'budget-models', type: 'int', value: 'N', help: 'guided: stop after this many finished models' },
     { name: 'budget-cpu-seconds', type: 'number', value: 'S', help: 'guided: stop after this much CPU time (resumes included)' },
     { name: 'log-signals', type: 'boolean', help: 'guided: log every signal of every member every round (the signal study; slower)' },
+    { name: 'json', type: 'boolean', help: 'print the summary as JSON instead of markdown' },
   ],
   details: [
     'Every model is trained with the same hyper-parameters from its own seeds, then evaluated on every split;',
@@ -99,7 +104,7 @@ export const searchCommand: Command = {
     'again: it continues where it stopped, without losing or repeating a model.',
     '',
     'Examples:',
-    '  complens search --split sample1 --model gru --seeds 0..999',
+    '  complens search --data sample1 --model gru --seeds 0..999',
     '  complens search --seeds 0..9999 --workers auto --regime both',
     '  complens search --seeds 0..49999 --queue redis://10.0.0.5:6379   # then: complens worker --queue redis://10.0.0.5:6379',
     '  complens search --summary runs/search-lookup-sample1-gru',
@@ -113,13 +118,13 @@ export const searchCommand: Command = {
       if (!fs.existsSync(dir)) throw new UsageError(`search: --summary ${f.summary}: no such search folder`);
       checkOutputDir(f.summary, 'search', '--summary');
       const summary = await writeSearchSummary(dir);
-      process.stdout.write(formatSummaryMarkdown(summary) + '\n');
+      process.stdout.write(printable(summary, f.json) + '\n');
       if (!quiet) process.stderr.write(`summary written to ${path.join(dir, summary.files.markdown)} and ${summary.files.json}\n`);
       return 0;
     }
-    if (typeof f.seeds !== 'string') throw new UsageError('search: --seeds is required, e.g. --seeds 0..999 (or use --summary DIR)');
-    const seeds = parseSeedList(f.seeds, '--seeds');
-    const dataSeeds = typeof f['data-order-seeds'] === 'string' ? parseSeedList(f['data-order-seeds'], '--data-order-seeds') : undefined;
+    if (f.seeds === undefined) throw new UsageError('search: --seeds is required, e.g. --seeds 0..999 (or use --summary DIR)');
+    const seeds = f.seeds as number[];
+    const dataSeeds = f['data-order-seeds'] as number[] | undefined;
     const regimes: LookupRegime[] = f.regime === 'both' ? ['atomic+composed', 'composed-only'] : [f.regime as LookupRegime];
     const trainer = typeof f.trainer === 'string' ? f.trainer : defaultTrainerName();
     if (!searchTrainerNames().includes(trainer)) throw new UsageError(`search: --trainer expects one of ${searchTrainerNames().join(', ')}, got ${JSON.stringify(trainer)}`);
@@ -138,16 +143,16 @@ export const searchCommand: Command = {
       const guidedOnly = ['budget-steps', 'budget-models', 'budget-cpu-seconds', 'log-signals'].filter((n) => f[n] !== undefined);
       if (guidedOnly.length) throw new UsageError(`search: --${guidedOnly[0]} applies to --strategy guided only`);
     }
-    const splitName = path.basename(String(f.split)).replace(/[^A-Za-z0-9._+-]/g, '_');
+    const splitName = path.basename(String(f.data)).replace(/[^A-Za-z0-9._+-]/g, '_');
     const out = typeof f.out === 'string' ? f.out : path.join('runs', `${guided ? 'guided' : 'search'}-${f.task}-${splitName}-${f.model}`);
     checkOutputDir(out, 'search');
     if (!guided && fs.existsSync(path.join(out, 'guided.json'))) throw new UsageError(`search: ${out} holds a guided search; pass --strategy guided (with its flags) to continue it`);
     const config = buildSearchConfig({
-      split: String(f.split),
+      split: String(f.data),
       encoding: f.encoding as 'final' | 'intermediates',
       cell: f.model as 'tanh' | 'gru' | 'lstm',
       layout: f.layout as 'single' | 'encdec',
-      hiddenSize: int(f, 'hidden', 1, 4096),
+      hiddenSize: int(f, 'width', 1, 4096),
       embedSize: int(f, 'embed', 1, 4096),
       numLayers: int(f, 'layers', 1, 16),
       training: {
@@ -187,8 +192,8 @@ export const searchCommand: Command = {
         cpuSeconds: f['budget-cpu-seconds'] === undefined ? undefined : num(f, 'budget-cpu-seconds', 0, Number.MAX_SAFE_INTEGER, true),
       };
       const result = await runGuidedSearch({ out, config, regime: regimes[0], seeds, settings, budget, quiet });
-      if (result.summary) process.stdout.write(formatSummaryMarkdown(result.summary) + '\n');
-      process.stdout.write(`guided: ${result.rounds} rounds, ${result.recorded} models, ${(result.totals.modelSteps / 1e6).toFixed(2)}M model-steps, ${result.totals.cpuSeconds.toFixed(0)} CPU s; ${path.join(out, 'guided', 'summary.json')}\n`);
+      if (result.summary) process.stdout.write(printable(result.summary, f.json) + '\n');
+      if (!f.json) process.stdout.write(`guided: ${result.rounds} rounds, ${result.recorded} models, ${(result.totals.modelSteps / 1e6).toFixed(2)}M model-steps, ${result.totals.cpuSeconds.toFixed(0)} CPU s; ${path.join(out, 'guided', 'summary.json')}\n`);
       return 0;
     }
     const result = await runSearch({
@@ -200,7 +205,7 @@ export const searchCommand: Command = {
       membersPerCall,
       quiet,
     });
-    if (result.summary) process.stdout.write(formatSummaryMarkdown(result.summary) + '\n');
+    if (result.summary) process.stdout.write(printable(result.summary, f.json) + '\n');
     if (result.failed.length) {
       process.stderr.write(`error: ${result.failed.length} jobs failed (${result.failed.slice(0, 3).map((x) => `${x.key}: ${x.reason}`).join('; ')}); re-run the same command to retry them\n`);
       return 1;

@@ -18,6 +18,7 @@ export const workerCommand: Command = {
     { name: 'workers', type: 'string', value: 'auto|N', default: '1', help: 'training threads in this process' },
     { name: 'lock-seconds', type: 'number', default: 30, help: 'job lock duration: a killed worker\'s job is handed to another worker after about this long' },
     { name: 'idle-exit', type: 'number', value: 'SECONDS', default: 0, help: 'exit after this many seconds without work once the queue has no waiting, delayed or active job (0 = run until stopped)' },
+    { name: 'json', type: 'boolean', help: 'print the counts of jobs done and failed as JSON on stdout when the worker stops' },
   ],
   details: [
     'Each job is one model of a search (its settings are read from Redis). Ctrl-C (or SIGTERM) stops after the jobs',
@@ -52,6 +53,7 @@ export const workerCommand: Command = {
     });
     const result = await runQueueWorker({ url, threads, lockSeconds, idleExitSeconds: idle, log, stopSignal });
     log(`worker stopped: ${result.processed} jobs done, ${result.failed} failed`);
+    if (f.json) console.log(JSON.stringify({ processed: result.processed, failed: result.failed }));
     return 0;
   },
 };

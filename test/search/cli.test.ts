@@ -32,7 +32,7 @@ test('bad flags fail with one clear line and exit code 2; --help documents every
   const runs = await Promise.all([
     start(['--seeds', '5..2']).done,
     start(['--seeds', '0..3', '--workers', '0']).done,
-    start(['--hidden', '8']).done,
+    start(['--width', '8']).done,
     start(['--seeds', '1', '--queue', 'http://x']).done,
     start(['--help']).done,
   ]);
@@ -57,7 +57,7 @@ test('bad flags fail with one clear line and exit code 2; --help documents every
 test('SIGKILL mid-search, then the same command again: every model exactly once, checkpoints consistent', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'complens-cli-'));
   const seeds = 10;
-  const common = ['--task', 'lookup', '--split', 'sample1', '--model', 'gru', '--seeds', `0..${seeds - 1}`, '--hidden', '8', '--embed', '4',
+  const common = ['--task', 'lookup', '--data', 'sample1', '--model', 'gru', '--seeds', `0..${seeds - 1}`, '--width', '8', '--embed', '4',
     '--max-steps', '50', '--eval-every', '25', '--stop-at', '0', '--baseline-seeds', '1', '--keep-best', '2', '--keep-worst', '2', '--keep-random', '2',
     '--out', out];
   const results = path.join(out, 'results.jsonl');

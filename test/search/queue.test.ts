@@ -107,7 +107,7 @@ if (!hasRedis) {
     const seeds = 4;
     // --stop-at 2 never stops early, so every job trains 30,000 steps (several seconds even for the population
     // trainer): the kill below lands while worker A is training.
-    const args = ['--queue', url, '--seeds', `0..${seeds - 1}`, '--hidden', '8', '--embed', '4', '--max-steps', '30000', '--stop-at', '2', '--eval-every', '1000',
+    const args = ['--queue', url, '--seeds', `0..${seeds - 1}`, '--width', '8', '--embed', '4', '--max-steps', '30000', '--stop-at', '2', '--eval-every', '1000',
       '--baseline-seeds', '0', '--keep-best', '1', '--keep-worst', '0', '--keep-random', '1', '--out', out];
 
     // Coordinator 1 enqueues, then dies; coordinator 2 enqueues the same jobs again: still one job per model.
