@@ -91,17 +91,18 @@ export class RunFolder<R> {
   ) {}
 
   static open<R>(o: OpenRunOptions<R>): RunFolder<R> {
+    const manifestFile = path.join(o.dir, RUN_MANIFEST);
+    const resultsFile = path.join(o.dir, RUN_RESULTS);
+    // Everything that can refuse the folder is checked before anything in it changes (the lock file included).
+    const existing = o.fresh ? undefined : readRunManifest(o.dir);
+    if (existing) checkSame(manifestFile, existing.kind, o.kind, existing.settings, o.settings);
+    const legacy = existing || o.fresh ? undefined : o.legacy?.(o.dir);
+    if (legacy?.settings !== undefined) checkSame(legacy.file, o.kind, o.kind, legacy.settings, o.settings);
     claimOutputDir(o.dir, o.kind);
     const release = acquireOutLock(o.dir, o.kind);
     try {
-      const manifestFile = path.join(o.dir, RUN_MANIFEST);
-      const resultsFile = path.join(o.dir, RUN_RESULTS);
       if (o.fresh) for (const f of [manifestFile, resultsFile]) fs.rmSync(f, { force: true });
-      const existing = readRunManifest(o.dir);
       const manifest: RunManifest = existing ?? { format: RUN_FORMAT, kind: o.kind, settings: o.settings, created: new Date().toISOString() };
-      if (existing) checkSame(manifestFile, existing.kind, o.kind, existing.settings, o.settings);
-      const legacy = existing || o.fresh ? undefined : o.legacy?.(o.dir);
-      if (legacy?.settings !== undefined) checkSame(legacy.file, o.kind, o.kind, legacy.settings, o.settings);
       const store = RowStore.openStore(resultsFile, o.schema);
       // A store without a manifest can only be a copy of legacy rows cut short by a kill (rows are copied first,
       // then the manifest is written): carry on copying. Anything else there is not ours to extend.

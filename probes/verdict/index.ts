@@ -4,5 +4,7 @@ export * from './report';
 export * from './validation';
 export * from './arithmetic';
 export * from './judge';
+export * from './registry';
 export * from './arithmetic-report';
 export * from './hyperteacher';
+export * from './validation-run';
