@@ -67,6 +67,9 @@ export type {
   HyperteacherEvalOptions, SubroutineEvalOptions, VectorEvalOptions,
 } from './eval/vector';
 
+// Workloads: one registry entry per workload (task family, defaults, training, evaluation, sweep, bench).
+export * from './workloads';
+
 // Haystack search over seeds.
 export {
   runSearch, buildSearchConfig, readSearchConfig, parseSeedList, readStoreFile, storeFile, checkpointDir, summarizeSearch,
@@ -79,6 +82,14 @@ export type {
   ChanceBaseline, RandomTaskCodesSpec, SearchRow, SplitMetrics, CurveSummary, StopReason, SearchTrainer, SearchJob,
   MemberOutcome,
 } from './search';
+
+// Experiments on run folders (docs/experiments.md): the resumable folder format and sweeps. Verdict validation,
+// which needs the verdict, is exported by probes/ (runVerdictValidation).
+export { RunFolder, readRunManifest, RUN_FORMAT, RUN_MANIFEST, RUN_RESULTS } from './experiments/run-dir';
+export type { RunManifest, OpenRunOptions, LegacyRun } from './experiments/run-dir';
+export type { RowSchema } from './experiments/store';
+export { runSweep, gridPoints } from './experiments/sweep';
+export type { SweepOptions, SweepResults, SweepRow, SweepGrid, SweepSettings } from './experiments/sweep';
 
 // The population trainer (many one-layer RNNs at once: the haystack's engine). lib/search registers it with a
 // run-time require(); this static import also lets tslab, which compiles only statically imported files, load it.
