@@ -1,12 +1,11 @@
 /** `complens analyze`: run the instruments that apply to a checkpoint and print the verdict with its evidence. */
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
-import { isSequenceTask } from '../../lib/tasks/types';
-import { partitionSplits } from '../../lib/train/evaluate';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { checkOutputFile } from '../../lib/util/output';
+import { unreadableSplits } from '../../lib/workloads';
 import { judge } from '../../probes/verdict';
-import { ParsedArgs } from '../args';
+import { flagLabel, ParsedArgs } from '../args';
 import { Command } from '../command';
 import { formatTable, percent } from '../format';
 
@@ -16,7 +15,7 @@ export const analyzeCommand: Command = {
   positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
   flags: [
     { name: 'json', type: 'boolean', help: 'print the verdict as JSON (the same typed object the library returns)' },
-    { name: 'out', type: 'string', value: 'FILE', help: 'also write the verdict JSON to FILE' },
+    { name: 'verdict', type: 'string', value: 'FILE', help: 'also write the verdict JSON to FILE', aliases: [{ name: 'out', deprecated: true }] },
     { name: 'seed', type: 'int', default: 0, help: 'seed of the instruments (probe folds, k-means)' },
   ],
   details:
@@ -29,14 +28,14 @@ export const analyzeCommand: Command = {
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();
     const dir = args.positionals[0];
-    if (args.flags.out) checkOutputFile(String(args.flags.out), 'verdict');
+    if (args.flags.verdict) checkOutputFile(String(args.flags.verdict), 'verdict', flagLabel(args, 'verdict'));
     const { model, task } = loadModelCheckpoint(dir);
     try {
       const verdict = judge(model, task, dir, { seed: args.flags.seed as number });
       // The verdict reads only the splits it needs; the ones this model cannot read at all are listed beside it.
-      const skipped = model.kind === 'sequence' && isSequenceTask(task) ? partitionSplits(model, task).skipped : [];
+      const skipped = unreadableSplits(model, task);
       const json = JSON.stringify({ checkpoint: dir, ...verdict, skipped }, null, 2);
-      if (args.flags.out) writeFileAtomic(String(args.flags.out), json);
+      if (args.flags.verdict) writeFileAtomic(String(args.flags.verdict), json);
       if (args.flags.json) {
         console.log(json);
         return 0;
@@ -49,7 +48,7 @@ export const analyzeCommand: Command = {
       ));
       const b = verdict.behaviour;
       if (b.metric) console.log(`${b.metric} on ${b.split}: ${b.exactMatch.toFixed(3)} (reported, not in the score)`);
-      else console.log(`${verdict.workload === 'lookup' ? 'zero-shot' : 'exact match'} on ${b.split}: ${percent(b.exactMatch)} (chance ${percent(b.chance)}; reported, not in the score)`);
+      else console.log(`${b.label ?? 'exact match'} on ${b.split}: ${percent(b.exactMatch)} (chance ${percent(b.chance)}; reported, not in the score)`);
       for (const s of skipped) console.log(`skipped ${s.split}: ${s.reason}`);
       return 0;
     } finally {

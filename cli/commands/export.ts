@@ -11,15 +11,15 @@ export const exportCommand: Command = {
   positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
   flags: [
     { name: 'to', type: 'string', choices: TORCH_FORMATS, help: 'names and layout to write (required)' },
-    { name: 'out', type: 'string', value: 'FILE', help: 'safetensors file to write (required)' },
+    { name: 'file', type: 'string', value: 'FILE', help: 'safetensors file to write (required)', aliases: [{ name: 'out', deprecated: true }] },
     { name: 'force', type: 'boolean', help: 'replace an existing file' },
     { name: 'json', type: 'boolean', help: 'print the result as JSON' },
   ],
   details: 'Written to a temporary name and renamed; an existing file is kept unless --force. Names: docs/checkpoints.md.',
   async run(args: ParsedArgs): Promise<number> {
-    const { to, out, force } = args.flags;
+    const { to, file: out, force } = args.flags;
     if (!to) throw new UsageError(`export: --to is required (${TORCH_FORMATS.join(', ')})`);
-    if (!out) throw new UsageError('export: --out FILE is required');
+    if (!out) throw new UsageError('export: --file FILE is required');
     await initBackend();
     const result = exportTorchCheckpoint(args.positionals[0], String(out), { to: to as TorchFormat, force: Boolean(force) });
     if (args.flags.json) console.log(JSON.stringify({ checkpoint: args.positionals[0], format: to, ...result }, null, 2));

@@ -11,7 +11,7 @@ import { checkOutputFile } from '../../lib/util/output';
 import { collectActivations } from '../../probes/activations';
 import { renderSvg } from '../../probes/charts';
 import { probeDataset, selectivityHeatmap } from '../../probes/linear';
-import { ParsedArgs } from '../args';
+import { flagLabel, ParsedArgs } from '../args';
 import { Command } from '../command';
 import { formatTable } from '../format';
 
@@ -29,14 +29,14 @@ export const probeCommand: Command = {
     { name: 'l2', type: 'number', default: 1, help: 'L2 penalty of the logistic probe (sklearn C = 1/l2)' },
     { name: 'seed', type: 'int', default: 0, help: 'seed of the control task' },
     { name: 'baseline', type: 'boolean', help: 'also probe an untrained model of the same architecture (random init, seed --seed + 1): what the architecture alone makes decodable' },
-    { name: 'heatmap', type: 'string', value: 'FILE', help: 'write a hook × label selectivity heatmap (.svg or .json vega-lite spec)' },
+    { name: 'chart', type: 'string', value: 'FILE', help: 'write a hook × label selectivity heatmap (.svg or .json vega-lite spec)', aliases: [{ name: 'heatmap', deprecated: true }] },
     { name: 'json', type: 'boolean', help: 'print the rows as JSON' },
   ],
   details: 'Selectivity = probe accuracy − accuracy on a control task that gives every token prefix a random but fixed label (Hewitt & Liang 2019). Folds never put the same group in train and test. See docs/instruments/probes.md.',
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();
     const dir = args.positionals[0];
-    if (args.flags.heatmap) checkOutputFile(String(args.flags.heatmap), 'chart', '--heatmap');
+    if (args.flags.chart) checkOutputFile(String(args.flags.chart), 'chart', flagLabel(args, 'chart'));
     const { model, task } = loadModelCheckpoint(dir);
     try {
       if (model.kind !== 'sequence' || !isSequenceTask(task)) throw new UsageError(`probe: ${dir} is not a sequence model on a sequence task`);
@@ -77,8 +77,8 @@ export const probeCommand: Command = {
           untrained.dispose();
         }
       }
-      if (args.flags.heatmap) {
-        const file = String(args.flags.heatmap);
+      if (args.flags.chart) {
+        const file = String(args.flags.chart);
         const spec = selectivityHeatmap(rows.map((r) => ({ layer: r.position === 'all' ? r.hook : `${r.hook}@${r.position}`, label: r.label, selectivity: r.selectivity })), { title: `${path.basename(dir)}: selectivity` });
         writeFileAtomic(file, file.endsWith('.json') ? JSON.stringify(spec, null, 2) : await renderSvg(spec));
       }
@@ -93,7 +93,7 @@ export const probeCommand: Command = {
             ...(withBaseline ? [((r as { randomInitAccuracy?: number }).randomInitAccuracy ?? NaN).toFixed(3)] : []),
           ]),
         ));
-        if (args.flags.heatmap) console.log(`wrote ${args.flags.heatmap}`);
+        if (args.flags.chart) console.log(`wrote ${args.flags.chart}`);
       }
       return 0;
     } finally {

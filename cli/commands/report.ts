@@ -3,18 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
-import { SequenceModel } from '../../lib/models/types';
 import { buildReport, exportCharts, parseChartFormats, Section, writeReport } from '../../lib/report';
 import { CheckpointIndex, histogramSpec, readStoreFile, storeFile, summarizeSearch, SEARCH_CONFIG_FILE } from '../../lib/search';
-import { ArithmeticTask } from '../../lib/tasks/arithmetic';
-import { isSequenceTask } from '../../lib/tasks/types';
-import { partitionSplits, SkippedSplit } from '../../lib/train/evaluate';
-import { LookupTask } from '../../lib/tasks/lookup';
-import {
-  arithmeticCheckpointSections, ArithmeticVerdict, evidenceSection, judge, lookupCheckpointSections, LookupVerdict, verdictSection,
-} from '../../probes/verdict';
+import { SkippedSplit, unreadableSplits } from '../../lib/workloads';
+import { checkpointVerdictSections, judge } from '../../probes/verdict';
 import { checkOutputDir, checkOutputFile, claimOutputDir } from '../../lib/util/output';
-import { ParsedArgs } from '../args';
+import { flagLabel, ParsedArgs } from '../args';
 import { Command } from '../command';
 
 export const reportCommand: Command = {
@@ -22,16 +16,17 @@ export const reportCommand: Command = {
   summary: 'write a self-contained HTML report (verdict, evidence, charts) for a checkpoint or a search folder',
   positionals: [{ name: '<checkpoint|search-dir>', help: 'a checkpoint directory, or the --out folder of `complens search`' }],
   flags: [
-    { name: 'out', type: 'string', value: 'FILE', default: 'report.html', help: 'HTML file to write' },
+    { name: 'html', type: 'string', value: 'FILE', default: 'report.html', help: 'HTML file to write', aliases: [{ name: 'out', deprecated: true }] },
     { name: 'charts', type: 'string', value: 'DIR', help: 'also export every chart to DIR' },
     { name: 'format', type: 'list', value: 'svg,png,json', default: 'svg,png', help: 'chart formats for --charts' },
     { name: 'analyze', type: 'int', default: 2, help: 'search folder: analyze this many kept checkpoints (the best, then typical ones)' },
+    { name: 'json', type: 'boolean', help: 'print the files written and the skipped splits as JSON' },
   ],
   details: 'The page needs no network: charts are rendered to inline SVG, with their vega-lite specs embedded beside them.',
   async run(args: ParsedArgs): Promise<number> {
     // Every flag is checked before the page is written: a bad --format used to fail after report.html was replaced.
-    const out = String(args.flags.out);
-    checkOutputFile(out, 'report');
+    const out = String(args.flags.html);
+    checkOutputFile(out, 'report', flagLabel(args, 'html'));
     const formats = parseChartFormats(args.flags.format as string[]);
     if (args.flags.charts) checkOutputDir(String(args.flags.charts), 'charts', '--charts');
     await initBackend();
@@ -46,6 +41,10 @@ export const reportCommand: Command = {
       const specs = Object.fromEntries(sections.flatMap((s) => chartsOf(s)));
       claimOutputDir(String(args.flags.charts), 'charts', '--charts');
       await exportCharts(specs, String(args.flags.charts), formats);
+    }
+    if (args.flags.json) {
+      console.log(JSON.stringify({ report: path.resolve(out), charts: args.flags.charts ? path.resolve(String(args.flags.charts)) : undefined, skipped }, null, 2));
+      return 0;
     }
     console.log(`report: ${path.resolve(out)}`);
     for (const s of skipped) console.log(`skipped ${s.split}: ${s.reason}`);
@@ -64,17 +63,12 @@ export function checkpointSections(dir: string, name: string, skippedOut: Skippe
   const { model, task } = loadModelCheckpoint(dir);
   try {
     const verdict = judge(model, task, dir, { command: 'report' }); // throws for a workload without a verdict
-    const skipped = model.kind === 'sequence' && isSequenceTask(task) ? partitionSplits(model, task).skipped : [];
+    const skipped = unreadableSplits(model, task);
     skippedOut.push(...skipped);
     const note: Section[] = skipped.length
       ? [{ kind: 'text', title: `${name}: splits skipped`, text: skipped.map((s) => `- \`${s.split}\`: ${s.reason}`).join('\n') }]
       : [];
-    // judge chose the verdict by these same tests, so the casts name what it returned.
-    if (task instanceof LookupTask) return [...lookupCheckpointSections(model as SequenceModel, task, verdict as LookupVerdict, { name }), ...note];
-    if (task instanceof ArithmeticTask) return [...arithmeticCheckpointSections(model as SequenceModel, task, verdict as ArithmeticVerdict, { name }), ...note];
-    const b = verdict.behaviour;
-    const detail = `${b.metric ?? 'exact match'} on ${b.split}: **${b.exactMatch.toFixed(3)}** — reported beside the score, never used in it`;
-    return [verdictSection(name, verdict, detail, { workload: verdict.workload, 'instrument time (s)': verdict.seconds }), evidenceSection(name, verdict)];
+    return [...checkpointVerdictSections(model, task, verdict, name), ...note];
   } finally {
     model.dispose();
   }
