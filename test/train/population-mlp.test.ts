@@ -198,3 +198,37 @@ test('a population trains every member exactly as its own trainVectorModel run w
   expect(maxDiff(pop.members[0].weights, pop.members[1].weights)).toBeGreaterThan(1e-3);
   expect(maxDiff(pop.members[0].weights, pop.members[2].weights)).toBeGreaterThan(1e-4);
 });
+
+test('the fast engine resumes a state saved by the tfjs engine', async () => {
+  const data = rows(linear, 40, 9);
+  const training = { learningRate: 1e-2, batchSize: 8, maxSteps: 20, evalEvery: 5, loss: 'mse' as const };
+  const whole = new MlpModel(linear, 4);
+  let state: VectorTrainState | undefined;
+  let at10: Record<string, Float32Array> = {};
+  await trainVectorModel(whole, data, training, {
+    engine: 'tfjs',
+    saveEvery: 10,
+    onSaveState: (s) => void (state = s),
+    evaluate: (m, step) => ((step === 10 ? (at10 = weightsOf(m as MlpModel)) : undefined), {}),
+  });
+  const m = new MlpModel(linear, 99);
+  for (const [k, v] of Object.entries(m.params)) v.assign(tf.tensor(at10[k], v.shape));
+  await trainVectorModel(m, data, training, { engine: 'fast', resume: state });
+  expect(maxDiff(weightsOf(m), weightsOf(whole))).toBeLessThan(1e-6);
+  expect(maxDiff(weightsOf(m), at10)).toBeGreaterThan(1e-3);
+  tf.dispose(state!.optimizer.map((s) => s.tensor));
+  m.dispose();
+  whole.dispose();
+});
+
+test('a generator whose batches grow mid-run gets a larger workspace and the same weights as tfjs', async () => {
+  const sizes = [4, 4, 12, 6, 16];
+  const batches = sizes.map((n, i) => rows(linear, n, 20 + i));
+  const training = { learningRate: 1e-2, maxSteps: sizes.length, evalEvery: sizes.length, loss: 'softmax-ce' as const };
+  const [a, b] = [new MlpModel(linear, 6), new MlpModel(linear, 6)];
+  await trainVectorModel(a, (step) => batches[step], training, { engine: 'tfjs' });
+  await trainVectorModel(b, (step) => batches[step], training, { engine: 'fast' });
+  expect(maxDiff(weightsOf(b), weightsOf(a))).toBeLessThan(2e-6);
+  a.dispose();
+  b.dispose();
+});
