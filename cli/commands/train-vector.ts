@@ -1,15 +1,7 @@
 /**
- * Training and evaluating the vector workloads (MLPs on the hyperteacher family and the subroutine odd-one-out
- * tasks) from the command line. Meant to be folded into `complens train --task hyperteacher|subroutines` and
- * `complens eval <vector checkpoint>`:
- *
- *   // cli/commands/train.ts
- *   flags: [...sequenceFlags, ...vectorOnlyFlags(sequenceFlags)],   // and add the two kinds to --task's choices
- *   run: (args) => (wantsVectorTraining(args) ? vectorTrainCommandHandler(args) : runSequence(args))
- *   // cli/commands/eval.ts, after loadModelCheckpoint: if (model.kind === 'vector') → vectorEvalCommandHandler(args)
- *
- * `trainVectorCommand` ('train-vector') and `evalVectorCommand` ('eval-vector') wrap the same handlers as
- * stand-alone commands.
+ * The vector workloads (MLPs on the hyperteacher family and the subroutine odd-one-out tasks) on the command line:
+ * `complens train --task hyperteacher|subroutines` folds these flags in (vectorOnlyFlags) and hands over to
+ * vectorTrainCommandHandler; `complens eval` evaluates vector checkpoints through the workload registry.
  */
 import { backendHeader, initBackend } from '../../lib/backend';
 import { evaluationRows, VectorEvaluation } from '../../lib/eval/vector';
@@ -24,7 +16,6 @@ import { UsageError } from '../../lib/util/errors';
 import { checkOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
 import { FlagSpec, ParsedArgs } from '../args';
-import { Command } from '../command';
 import { JobFile, readJobFile as readConfigFile } from '../config-file';
 import { formatNumber, formatTable, percent } from '../format';
 
@@ -224,26 +215,3 @@ export function formatEvaluation(e: VectorEvaluation): string {
       : ['base_test', 'only_A', 'only_B', 'both'].filter((k) => s[k] !== undefined).map((k) => `${k} ${percent(s[k])}`).join(' · ');
   return `${table}\n${headline}`;
 }
-
-export const trainVectorCommand: Command = {
-  name: 'train-vector',
-  summary: 'train an MLP on a vector workload (hyperteacher, subroutines) and save a checkpoint',
-  details: [
-    'Small defaults that run in about a minute (docs/workloads.md):',
-    '  hyperteacher  M=8, K=3, fracOod 0.25, random support; MLP 2×256; AdamW lr 1e-3, wd 3e-3; 32 tasks/step; 2000 steps',
-    '  subroutines   vision variant, 10000 training problems; odd-one-out MLP 2×128 → 64; Adam lr 1e-3, batch 64; 3000 steps',
-    'Reports ID (test) and OOD R² (hyperteacher) or accuracy on every split incl. only_A/only_B/both (subroutines).',
-    'A killed run resumes from its last saved state (every --save-every steps) when the same command is run again;',
-    'a finished checkpoint of the exact same job is reused (--fresh retrains).',
-  ].join('\n'),
-  flags: VECTOR_TRAIN_FLAGS,
-  run: vectorTrainCommandHandler,
-};
-
-export const evalVectorCommand: Command = {
-  name: 'eval-vector',
-  summary: 'evaluate a vector-workload checkpoint on every split of its task',
-  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
-  flags: VECTOR_EVAL_FLAGS,
-  run: vectorEvalCommandHandler,
-};

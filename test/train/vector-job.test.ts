@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from '../../cli/args';
-import { trainVectorCommand, vectorJobFromArgs, vectorOnlyFlags, wantsVectorTraining } from '../../cli/commands/train-vector';
+import { trainCommand } from '../../cli/commands/train';
+import { vectorJobFromArgs, vectorOnlyFlags, wantsVectorTraining } from '../../cli/commands/train-vector';
 import { initBackend } from '../../lib/backend';
 import { evaluateVectorModel } from '../../lib/eval/vector';
 import { readCheckpointMeta } from '../../lib/io/checkpoint';
@@ -128,7 +129,7 @@ describe('bad configs fail with one line naming the field', () => {
 });
 
 describe('CLI arguments', () => {
-  const parse = (argv: string[]) => parseArgs(trainVectorCommand, argv);
+  const parse = (argv: string[]) => parseArgs(trainCommand, argv);
 
   test('flags map onto the job (width × depth, --batch = tasks per step, seeds) with small defaults', () => {
     const job = vectorJobFromArgs(parse(['--task', 'hyperteacher', '--width', '32', '--depth', '3', '--batch', '16', '--seed', '5', '--frac-ood', '0.5']));
@@ -146,7 +147,7 @@ describe('CLI arguments', () => {
     expect(() => vectorJobFromArgs(parse(['--task', 'subroutines', '--modules', '4']))).toThrow(/--modules: applies to --task hyperteacher only/);
     expect(() => vectorJobFromArgs(parse([]))).toThrow(UsageError);
     // A flag only `complens train` has (for sequence tasks) points to the vector equivalent.
-    const folded = { ...trainVectorCommand, flags: [...trainVectorCommand.flags, { name: 'hidden', type: 'int' as const, help: '' }] };
+    const folded = { ...trainCommand, flags: [...trainCommand.flags, { name: 'hidden', type: 'int' as const, help: '' }] };
     expect(() => vectorJobFromArgs(parseArgs(folded, ['--task', 'hyperteacher', '--hidden', '8']))).toThrow(/--hidden: .*use --width/);
   });
 
