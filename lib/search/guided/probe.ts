@@ -1,8 +1,10 @@
 /**
  * A small closed-form linear probe for the guided search's internal signals: ridge regression of one-hot labels on
  * the hidden state (plus a bias), decoded by argmax. One fit is a (H+1)² normal-equation solve, cheap enough to run
- * for every member after every round (the verdict's logistic probe, probes/linear, is too slow for that).
+ * for every member after every round (the verdict's logistic probe, probes/linear, is too slow for that, and lib
+ * cannot import probes/). The solve is ml-matrix's Cholesky decomposition.
  */
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 
 export interface ProbeData {
   /** Feature vectors, all of length `dim`. */
@@ -42,7 +44,8 @@ export function fitRidge(data: ProbeData, classes: number, lambda = 1e-2): Ridge
     for (let j = 0; j < i; j++) A[i * D + j] = A[j * D + i];
     A[i * D + i] += lambda * n;
   }
-  return { dim, classes, w: choleskySolve(A, B, D, classes) };
+  const X = new CholeskyDecomposition(matrixOf(A, D, D)).solve(matrixOf(B, D, classes));
+  return { dim, classes, w: Float64Array.from(X.to1DArray()) };
 }
 
 export function predictRidge(probe: RidgeProbe, x: Float64Array): number {
@@ -69,30 +72,6 @@ export function probeAccuracy(probe: RidgeProbe, data: ProbeData): number {
   return right / data.x.length;
 }
 
-/** Solves A·X = B for symmetric positive definite A [D×D] and B [D×C]. */
-function choleskySolve(A: Float64Array, B: Float64Array, D: number, C: number): Float64Array {
-  const L = new Float64Array(D * D);
-  for (let i = 0; i < D; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * D + j];
-      for (let k = 0; k < j; k++) s -= L[i * D + k] * L[j * D + k];
-      if (i === j) L[i * D + i] = Math.sqrt(Math.max(s, 1e-12));
-      else L[i * D + j] = s / L[j * D + j];
-    }
-  }
-  const X = new Float64Array(D * C);
-  for (let c = 0; c < C; c++) {
-    const y = new Float64Array(D);
-    for (let i = 0; i < D; i++) {
-      let s = B[i * C + c];
-      for (let k = 0; k < i; k++) s -= L[i * D + k] * y[k];
-      y[i] = s / L[i * D + i];
-    }
-    for (let i = D - 1; i >= 0; i--) {
-      let s = y[i];
-      for (let k = i + 1; k < D; k++) s -= L[k * D + i] * X[k * C + c];
-      X[i * C + c] = s / L[i * D + i];
-    }
-  }
-  return X;
+function matrixOf(values: Float64Array, rows: number, cols: number): Matrix {
+  return new Matrix(Array.from({ length: rows }, (_, i) => Array.from(values.subarray(i * cols, (i + 1) * cols))));
 }
