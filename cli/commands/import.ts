@@ -10,7 +10,7 @@ import { Command } from '../command';
 import { jobFromArgs, SEQUENCE_FLAGS } from './train';
 
 /** The flags `train` uses to name a task, parsed by train's own code. */
-const TASK_FLAGS = SEQUENCE_FLAGS.filter((f) => ['config', 'task', 'sample', 'split', 'split-seed', 'encoding', 'regime', 'op'].includes(f.name));
+const TASK_FLAGS = SEQUENCE_FLAGS.filter((f) => ['config', 'task', 'data', 'split-seed', 'encoding', 'regime', 'op'].includes(f.name));
 
 export const importCommand: Command = {
   name: 'import',
