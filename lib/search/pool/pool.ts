@@ -26,7 +26,8 @@ export function resolveWorkerCount(value: string | number | undefined, flag = '-
 /** This module's own extension: `.ts` when running from the sources, `.js` from dist/. */
 const OWN_EXT = path.extname(__filename);
 
-function threadExecArgv(): string[] {
+/** execArgv for a worker thread running this package from its TypeScript sources (tsx) or from dist/. */
+export function threadExecArgv(): string[] {
   const argv = process.execArgv;
   if (OWN_EXT !== '.ts' || argv.some((a) => a.includes('tsx'))) return argv;
   return [...argv, '--import', pathToFileURL(require.resolve('tsx')).href];

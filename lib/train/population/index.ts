@@ -3,3 +3,5 @@ export { trainMlpPopulation } from './population';
 export type { MlpPopulationMember, MlpMemberResult, MlpPopulationResult, MlpPopulationOptions } from './population';
 export { fastVectorUnsupported } from './fast-vector';
 export { fastMlpUnsupported, MlpMember } from './mlp';
+export { trainVectorJobsParallel } from './parallel';
+export type { ParallelJobsOptions } from './parallel';

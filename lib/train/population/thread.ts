@@ -1,0 +1,17 @@
+/**
+ * The worker-thread side of trainVectorJobsParallel (a piscina task): initialises this thread's own tfjs wasm
+ * backend once, trains one vector job and returns its result (plain data: metrics, evaluation, training summary).
+ */
+import { initBackend } from '../../backend';
+import { trainVectorJob, VectorJobResult, VectorTrainJob } from '../vector-job';
+import type { VectorEngine } from '../vector';
+
+export interface VectorJobTask {
+  job: VectorTrainJob;
+  engine?: VectorEngine;
+}
+
+export default async function runVectorJobTask(task: VectorJobTask): Promise<VectorJobResult> {
+  await initBackend();
+  return trainVectorJob(task.job, { engine: task.engine });
+}
