@@ -1,4 +1,7 @@
 /** Plain-text tables and number formatting for the CLI. */
+import { formatNumber } from '../lib/util/format';
+
+export { formatNumber, percent } from '../lib/util/format';
 
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
@@ -7,12 +10,3 @@ export function formatTable(headers: string[], rows: (string | number)[][]): str
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map((r) => line(r.map(String)))].join('\n');
 }
 
-export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Number.isInteger(n)) return String(n);
-  return Math.abs(n) >= 100 ? n.toFixed(1) : n.toFixed(3);
-}
-
-export function percent(x: number): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—';
-}

@@ -1,17 +1,15 @@
-/** `complens eval`: exact-match accuracy of a checkpoint on its task's splits. */
+/** `complens eval`: a checkpoint's scores on its task's splits, as its workload scores them (the numbers saved at training). */
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
-import { isSequenceTask } from '../../lib/tasks/types';
-import { evaluateSplits } from '../../lib/train/evaluate';
 import { UsageError } from '../../lib/util/errors';
+import { EvaluationTable, setJobField, workloadNames, workloadOf, getWorkload } from '../../lib/workloads';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
-import { vectorEvalCommandHandler } from './train-vector';
-import { formatTable, percent } from '../format';
+import { formatNumber, formatTable, percent } from '../format';
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: "evaluate a checkpoint on its task's splits (greedy decoding, exact match); splits it cannot read are skipped with the reason",
+  summary: "evaluate a checkpoint on its task's splits (exact match, R² or accuracy, as its workload scores it); splits it cannot read are skipped with the reason",
   positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
   flags: [
     { name: 'split', type: 'list', value: 'A,B', help: 'splits to evaluate (default: all)' },
@@ -20,24 +18,25 @@ export const evalCommand: Command = {
   ],
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();
-    const { model, task } = loadModelCheckpoint(args.positionals[0]);
-    if (model.kind === 'vector') {
-      model.dispose();
-      return vectorEvalCommandHandler(args);
-    }
+    const dir = args.positionals[0];
+    const { model, task, meta } = loadModelCheckpoint(dir);
     try {
-      if (model.kind !== 'sequence' || !isSequenceTask(task)) {
-        throw new UsageError(`eval: ${args.positionals[0]} holds a ${model.kind} model on a non-sequence task; evaluate it with its workload's own command`);
+      const workload = workloadOf(task, model, dir);
+      // --eval-tasks sets the evaluation size recorded with the checkpoint, for the workloads that have one.
+      const evalTasks = args.flags['eval-tasks'] as number | undefined;
+      const training = { ...meta.training, config: { ...(meta.training.config as object) } };
+      if (evalTasks !== undefined) {
+        const flag = workload.flags?.find((f) => f.name === 'eval-tasks');
+        if (!flag) throw new UsageError(`--eval-tasks: applies to ${workloadsWithFlag('eval-tasks').join(', ')} checkpoints only`);
+        const sections = { task: {}, model: {}, training: training.config as Record<string, unknown> };
+        setJobField(sections, flag.field, evalTasks);
       }
-      const names = (args.flags.split as string[] | undefined) ?? task.splitNames();
-      const unknown = names.filter((n) => !task.splitNames().includes(n));
-      if (unknown.length) throw new UsageError(`--split: unknown split ${unknown.join(', ')}; this task has ${task.splitNames().join(', ')}`);
-      const { splits: rows, skipped } = evaluateSplits(model, task, names);
-      if (args.flags.json) console.log(JSON.stringify({ checkpoint: args.positionals[0], backend: backendHeader(), splits: rows, skipped }, null, 2));
-      else {
-        console.log(`${args.positionals[0]} · ${backendHeader()}`);
-        console.log(formatTable(['split', 'examples', 'exact match', 'token acc'], rows.map((r) => [r.split, r.count, percent(r.exactMatch), percent(r.tokenAccuracy)])));
-        for (const s of skipped) console.log(`skipped ${s.split}: ${s.reason}`);
+      const evaluation = workload.evaluate(model, task, { splits: args.flags.split as string[] | undefined, training });
+      if (args.flags.json) {
+        console.log(JSON.stringify({ checkpoint: dir, backend: backendHeader(), ...(workload.json?.(evaluation) ?? { evaluation }) }, null, 2));
+      } else {
+        console.log(`${dir} · ${backendHeader()}`);
+        console.log(formatEvaluationTable(workload.table(evaluation)));
       }
       return 0;
     } finally {
@@ -45,3 +44,14 @@ export const evalCommand: Command = {
     }
   },
 };
+
+/** Names of the workloads that declare a train flag `name`. */
+export function workloadsWithFlag(name: string): string[] {
+  return workloadNames().filter((w) => getWorkload(w).flags?.some((f) => f.name === name));
+}
+
+/** A workload's evaluation table as plain text: the table, then its headline lines. */
+export function formatEvaluationTable(t: EvaluationTable): string {
+  const cell = (v: string | number, i: number) => (typeof v === 'number' && t.columns[i]?.format === 'percent' ? percent(v) : typeof v === 'number' ? formatNumber(v) : v);
+  return [formatTable(t.columns.map((c) => c.name), t.rows.map((r) => r.map(cell))), ...t.notes].join('\n');
+}

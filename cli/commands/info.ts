@@ -2,7 +2,8 @@
 import { readCheckpointMeta } from '../../lib/io/checkpoint';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
-import { percent } from '../format';
+import { findWorkload } from '../../lib/workloads';
+import { formatEvaluationTable } from './eval';
 
 export const infoCommand: Command = {
   name: 'info',
@@ -17,7 +18,7 @@ export const infoCommand: Command = {
     }
     const model = meta.model as Record<string, unknown>;
     const task = meta.task as Record<string, unknown>;
-    const training = meta.training as { steps?: number; stoppedBecause?: string; wallSeconds?: number; evaluation?: { split: string; exactMatch: number }[] };
+    const training = meta.training as { steps?: number; stoppedBecause?: string; wallSeconds?: number };
     const lines = [
       `checkpoint   ${args.positionals[0]} (format ${meta.complensFormat}, created ${meta.created})`,
       `model        ${Object.entries(model).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`,
@@ -30,7 +31,10 @@ export const infoCommand: Command = {
     const source = meta.extra.importedFrom as { file?: string; format?: string; sha256?: string } | undefined;
     if (source?.file) lines.push(`imported     from ${source.file} (${source.format}) sha256 ${source.sha256}`);
     if (training.steps !== undefined) lines.push(`training     ${training.steps} steps (${training.stoppedBecause}), ${training.wallSeconds?.toFixed(1)} s`);
-    for (const e of training.evaluation ?? []) lines.push(`  ${e.split.padEnd(34)} ${percent(e.exactMatch)}`);
+    // The evaluation recorded at training, as its workload prints it (none for an imported model).
+    const workload = findWorkload(task.kind);
+    const evaluation = workload?.savedEvaluation(meta.training);
+    if (workload && evaluation) lines.push(...formatEvaluationTable(workload.table(evaluation)).split('\n').map((l) => `  ${l}`));
     console.log(lines.join('\n'));
     return 0;
   },

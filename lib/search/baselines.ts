@@ -36,6 +36,7 @@ export interface RandomTaskCodesSpec {
  */
 export class RandomTaskCodesTask implements SequenceTask<RandomTaskCodesSpec> {
   readonly kind = 'lookup-random-codes';
+  readonly modelKind = 'sequence';
   readonly spec: RandomTaskCodesSpec;
   readonly vocab: readonly string[];
   readonly stateCount: number;

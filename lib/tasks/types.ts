@@ -1,3 +1,5 @@
+import type { VectorBatch } from '../models/types';
+
 /**
  * The Task concept. A task turns its serialisable spec (which fully determines the data: tables, splits, seeds)
  * into named splits of encoded examples. Every example carries its ground truth so that instruments can compare
@@ -27,16 +29,27 @@ export interface TaskSplit {
   examples: EncodedExample[];
 }
 
-/** What every task has: a serialisable spec from which `tasks/registry.createTask(spec)` rebuilds it exactly. */
+/** Which models read a task: token sequences ('sequence') or fixed-size rows ('vector'); equals `model.kind` of its models. */
+export type ModelKind = 'sequence' | 'vector';
+
+/**
+ * What every task has: a serialisable spec from which `tasks/registry.createTask(spec)` rebuilds it exactly, its
+ * family (`kind`, the registry key, = `spec.kind`), which models read it (`modelKind`, the discriminant of `Task`),
+ * and named splits, training split first.
+ */
 export interface TaskBase<Spec = unknown> {
   readonly spec: Spec;
+  /** The task family: 'lookup', 'arithmetic', 'hyperteacher', 'subroutines', or a registered one. */
+  readonly kind: string;
+  readonly modelKind: ModelKind;
+  /** Names of the splits, training split first. */
+  splitNames(): readonly string[];
 }
 
-/** A sequence task: a vocabulary, named splits, and ground-truth label names. */
+/** A sequence task: a vocabulary, named splits of encoded examples, and ground-truth label names. */
 export interface SequenceTask<Spec = unknown> extends TaskBase<Spec> {
-  readonly kind: string;
+  readonly modelKind: 'sequence';
   readonly vocab: readonly string[];
-  /** Names of the splits, training split first. */
   splitNames(): string[];
   split(name: string): TaskSplit;
   /** Human-readable values of categorical labels, e.g. labelNames.composition[3] = "t1 t6". */
@@ -49,7 +62,32 @@ export interface SequenceTask<Spec = unknown> extends TaskBase<Spec> {
   decode(tokens: readonly number[]): string;
 }
 
+/**
+ * One split of a vector task: rows [count, inputSize] with their supervision, `targets` [rows, outputSize] for a
+ * regression or integer `labels` [rows or problems] for a classification.
+ */
+export interface VectorSplit {
+  name: string;
+  batch: VectorBatch;
+  targets?: Float32Array;
+  labels?: Int32Array;
+}
+
+/** A vector task: rows of `inputSize` features for a model with `outputSize` outputs, and named splits. */
+export interface VectorTask<Spec = unknown> extends TaskBase<Spec> {
+  readonly modelKind: 'vector';
+  readonly inputSize: number;
+  readonly outputSize: number;
+  split(name: string): VectorSplit;
+}
+
+/** Every task is one of the two; `task.modelKind` tells which. */
+export type Task<Spec = unknown> = SequenceTask<Spec> | VectorTask<Spec>;
+
 export function isSequenceTask(task: TaskBase): task is SequenceTask {
-  const t = task as Partial<SequenceTask>;
-  return Array.isArray(t.vocab) && typeof t.split === 'function' && typeof t.splitNames === 'function';
+  return task.modelKind === 'sequence';
+}
+
+export function isVectorTask(task: TaskBase): task is VectorTask {
+  return task.modelKind === 'vector';
 }

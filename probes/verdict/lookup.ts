@@ -98,7 +98,7 @@ export function lookupVerdict(model: SequenceModel, task: LookupTask, options: L
     ...scoreEvidence(evidence, thresholds),
     thresholds,
     evidence,
-    behaviour: { split: testSplit, exactMatch, chance },
+    behaviour: { split: testSplit, exactMatch, chance, label: 'zero-shot' },
     workload: 'lookup',
     backend: backendHeader(),
     seconds: (Date.now() - started) / 1000,

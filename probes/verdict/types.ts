@@ -30,6 +30,8 @@ export interface Verdict {
     chance: number;
     /** What `exactMatch` measures when it is not exact match (e.g. 'R²' for the hyperteacher). */
     metric?: string;
+    /** How printouts name an exact-match behaviour (default 'exact match'; the lookup verdict's is 'zero-shot'). */
+    label?: string;
   };
   workload: string;
   backend: string;

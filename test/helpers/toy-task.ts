@@ -25,6 +25,7 @@ export function parityTask(bits = 3): SequenceTask<{ bits: number }> {
   const splits: Record<string, TaskSplit> = { train: { name: 'train', examples } };
   return {
     kind: 'parity',
+    modelKind: 'sequence',
     spec: { bits },
     vocab: VOCAB,
     stateCount: 2,

@@ -8,6 +8,7 @@ import { splitOperands, splitPairs } from './splits';
 
 export class ArithmeticTask implements SequenceTask<ArithmeticSpec> {
   readonly kind = 'arithmetic';
+  readonly modelKind = 'sequence';
   readonly spec: ArithmeticSpec;
   readonly vocab = DIGIT_VOCAB;
   readonly stateCount = 0;

@@ -4,6 +4,8 @@
  * concat(code(z), x) and regresses y; every row keeps its task index and latent so probes can label it.
  */
 import { VectorBatch } from '../../models/types';
+import { VectorSplit, VectorTask } from '../types';
+import { ComplensError } from '../../util/errors';
 import { Rng } from '../../util/random';
 import { enumerateCombinations } from './combinations';
 import { LatentEncoder, makeEncoder } from './encoding';
@@ -14,6 +16,8 @@ import { initTeacher, sampleInputs, teacherForward, TeacherWeights } from './tea
 
 export type HtSplit = 'train' | 'test' | 'ood';
 export const HT_SPLITS: readonly HtSplit[] = ['train', 'test', 'ood'];
+/** Tasks in the fixed evaluation set of each split (C.5: 1024 test and 1024 OOD tasks). */
+export const HT_SPLIT_TASKS = 1024;
 
 /** A batch of tasks flattened to rows: task t owns rows t·S .. t·S + S − 1 (S = samplesPerTask). */
 export interface HyperteacherBatch {
@@ -34,7 +38,9 @@ export interface HyperteacherBatch {
   codes: Float32Array;
 }
 
-export class Hyperteacher {
+export class Hyperteacher implements VectorTask<HyperteacherSpec> {
+  readonly kind = 'hyperteacher';
+  readonly modelKind = 'vector';
   readonly spec: HyperteacherSpec;
   readonly teacher: TeacherWeights;
   readonly encoder: LatentEncoder;
@@ -61,6 +67,19 @@ export class Hyperteacher {
 
   get outputSize(): number {
     return this.spec.outputSize;
+  }
+
+  splitNames(): readonly HtSplit[] {
+    return HT_SPLITS;
+  }
+
+  /**
+   * A split as a fixed set of tasks: the evaluation set of C.5 (1024 tasks, `evaluationTasks(name, 1024, 'eval')`).
+   * Training draws fresh tasks instead (`trainStream`).
+   */
+  split(name: string): HyperteacherBatch & VectorSplit {
+    if (!(HT_SPLITS as readonly string[]).includes(name)) throw new ComplensError(`unknown hyperteacher split ${JSON.stringify(name)}; the splits are ${HT_SPLITS.join(', ')}`);
+    return { name, ...this.evaluationTasks(name as HtSplit, HT_SPLIT_TASKS, 'eval') };
   }
 
   /** The supports a split draws from: 'train' and 'test' the trained ones, 'ood' the held-out ones. */

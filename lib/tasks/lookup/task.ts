@@ -16,6 +16,7 @@ import { generateTables, tableName, toBits } from './tables';
 
 export class LookupTask implements SequenceTask<LookupSpec> {
   readonly kind = 'lookup';
+  readonly modelKind = 'sequence';
   readonly spec: LookupSpec;
   readonly vocab: readonly string[];
   readonly stateCount: number;

@@ -3,6 +3,7 @@
  * from its own seed stream so that adding or resizing one split never changes another.
  */
 import { Rng } from '../../util/random';
+import { VectorTask } from '../types';
 import { ComplensError } from '../../util/errors';
 import { ItemFamily } from './items';
 import { languageFamily } from './language';
@@ -29,7 +30,11 @@ function kindOf(name: SubroutineSplitName): { kind: ProblemKind; size: keyof Sub
   return { kind: head as ProblemKind, size: 'partition' };
 }
 
-export class SubroutineTask {
+export class SubroutineTask implements VectorTask<SubroutineSpec> {
+  readonly kind = 'subroutines';
+  readonly modelKind = 'vector';
+  /** One logit per item of a problem (which one is the odd one out). */
+  readonly outputSize = ITEMS_PER_PROBLEM;
   readonly spec: SubroutineSpec;
   readonly family: ItemFamily;
   private readonly cache = new Map<SubroutineSplitName, SubroutineSplit>();
@@ -52,16 +57,16 @@ export class SubroutineTask {
     return SUBROUTINE_SPLITS;
   }
 
-  split(name: SubroutineSplitName): SubroutineSplit {
+  split(name: string): SubroutineSplit {
     if (!(SUBROUTINE_SPLITS as readonly string[]).includes(name)) {
       throw new ComplensError(`unknown split ${JSON.stringify(name)}; the splits are ${SUBROUTINE_SPLITS.join(', ')}`);
     }
-    let split = this.cache.get(name);
+    let split = this.cache.get(name as SubroutineSplitName);
     if (!split) {
-      const { kind, size } = kindOf(name);
+      const { kind, size } = kindOf(name as SubroutineSplitName);
       const rng = Rng.derive(this.spec.seed, `split:${name}`);
-      split = { name, ...makeProblems(this.family, kind, this.spec.variant, this.spec.sizes[size], rng) };
-      this.cache.set(name, split);
+      split = { name: name as SubroutineSplitName, ...makeProblems(this.family, kind, this.spec.variant, this.spec.sizes[size], rng) };
+      this.cache.set(name as SubroutineSplitName, split);
     }
     return split;
   }

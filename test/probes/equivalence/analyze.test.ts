@@ -192,6 +192,7 @@ function liftedTask(): SequenceTask {
   const splits: Record<string, TaskSplit> = { train: { name: 'train', examples: train }, ood: { name: 'ood', examples: ood } };
   return {
     kind: 'lifted-addition',
+    modelKind: 'sequence',
     spec: {},
     vocab: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     stateCount: 0,
