@@ -66,25 +66,30 @@ export function firstDifference(a: unknown, b: unknown, at: string): string | un
   return JSON.stringify(a) === JSON.stringify(b) ? undefined : `${at}: ${JSON.stringify(a) ?? 'unset'} there, ${JSON.stringify(b) ?? 'unset'} now`;
 }
 
+/** A JSON file's value; invalid JSON is a FileFormatError naming the file, with `hint` (what to do) appended. */
+export function readJsonFile<T>(file: string, hint = ''): T {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new FileFormatError(file, `not valid JSON (${(err as Error).message})${hint}`);
+  }
+}
+
 export function readRunManifest(dir: string): RunManifest | undefined {
   const file = path.join(dir, RUN_MANIFEST);
   if (!fs.existsSync(file)) return undefined;
-  let json: RunManifest;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new FileFormatError(file, `not valid JSON (${(err as Error).message})`);
-  }
+  const json = readJsonFile<RunManifest>(file);
   if (json?.format !== RUN_FORMAT || typeof json.kind !== 'string') throw new FileFormatError(file, `not a complens run manifest (format ${RUN_FORMAT})`);
   return json;
 }
 
-/** An open run folder: its rows so far, and `append` for each finished unit. `close` releases the lock. */
+/** An open run folder: its manifest and its store. `close` releases the lock. */
 export class RunFolder<R> {
   private constructor(
     readonly dir: string,
     readonly manifest: RunManifest,
-    private readonly store: RowStore<R>,
+    /** The rows: `has`, `get`, `rows()`, and `append` for each finished unit (fsynced before it returns). */
+    readonly store: RowStore<R>,
     private readonly release: () => void,
     /** Rows copied from a legacy folder by this open. */
     readonly imported: number,
@@ -118,28 +123,6 @@ export class RunFolder<R> {
       release();
       throw err;
     }
-  }
-
-  get size(): number {
-    return this.store.size;
-  }
-
-  has(key: string): boolean {
-    return this.store.has(key);
-  }
-
-  get(key: string): R | undefined {
-    return this.store.get(key);
-  }
-
-  /** Rows in the order they were recorded. */
-  rows(): readonly R[] {
-    return this.store.rows();
-  }
-
-  /** Records one finished unit (fsynced before it returns); false if its key is already recorded. */
-  append(row: R): boolean {
-    return this.store.append(row);
   }
 
   close(): void {

@@ -19,7 +19,7 @@ import { resolveVectorJob, trainVectorJob, VECTOR_JOB_DEFAULTS, VectorTrainJob, 
 import { writeFileAtomic } from '../util/atomic';
 import { ComplensError } from '../util/errors';
 import { Progress } from '../util/progress';
-import { LegacyRun, RunFolder } from './run-dir';
+import { LegacyRun, readJsonFile, RunFolder } from './run-dir';
 import { RowSchema } from './store';
 import { chartSpec, toCsv } from './sweep-chart';
 import { GridPoint, SWEEP_WORKLOADS } from './sweep-workloads';
@@ -98,7 +98,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResults> {
   for (const { job } of jobs) resolveVectorJob(job);
   const run = RunFolder.open({ dir: o.out, kind: 'sweep', settings: { workload: o.workload, ...settings }, schema: SWEEP_ROW, fresh: o.fresh, legacy: legacySweep });
   try {
-    const todo = jobs.filter((j) => !run.has(j.key));
+    const todo = jobs.filter((j) => !run.store.has(j.key));
     if (jobs.length > todo.length) o.log?.(`${jobs.length - todo.length} of ${jobs.length} grid points already in ${o.out}; skipping them`);
     const progress = new Progress({ total: todo.length, label: 'sweep', quiet: o.quiet, intervalSeconds: 0 });
     progress.update(0);
@@ -106,7 +106,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResults> {
     for (const { p, key, job } of todo) {
       const inner = new Progress({ total: job.training.maxSteps as number, label: `  ${key}`, quiet: o.quiet });
       const result = await trainVectorJob(job, { onProgress: (step, _m, detail) => inner.update(step, detail), log: o.log });
-      run.append({
+      run.store.append({
         key,
         width: p.width,
         depth: o.depth,
@@ -122,7 +122,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResults> {
       finished++;
       progress.update(finished, `${key}: ${SWEEP_WORKLOADS[o.workload].headline(result.metrics)}`);
     }
-    const results: SweepResults = { format: RESULTS_FORMAT, workload: o.workload, settings, rows: [...run.rows()] };
+    const results: SweepResults = { format: RESULTS_FORMAT, workload: o.workload, settings, rows: [...run.store.rows()] };
     await writeOutputs(o.out, results);
     progress.finish(`${todo.length} jobs run, ${results.rows.length} rows in ${o.out}`);
     return results;
@@ -158,12 +158,7 @@ function jobAt(o: SweepOptions, p: GridPoint): VectorTrainJob & { training: Reco
 function legacySweep(dir: string): LegacyRun<SweepRow> | undefined {
   const file = path.join(dir, RESULTS_FILE);
   if (!fs.existsSync(file)) return undefined;
-  let json: SweepResults;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ComplensError(`${file}: not valid JSON (${(err as Error).message}); pass --fresh to start over`);
-  }
+  const json = readJsonFile<SweepResults>(file, '; pass --fresh to start over');
   if (json?.format !== RESULTS_FORMAT || !Array.isArray(json.rows)) throw new ComplensError(`${file}: not a complens sweep results file (format ${RESULTS_FORMAT}); use another --out`);
   return { file, settings: { workload: json.workload, ...json.settings }, rows: json.rows };
 }

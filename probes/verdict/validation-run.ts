@@ -71,11 +71,11 @@ export async function runVerdictValidation(o: VerdictValidationOptions): Promise
   const run = RunFolder.open({ dir: o.out, kind: 'verdict-validation', settings: { data: o.data, hidden }, schema: VALIDATION_ROW, legacy: legacyValidation });
   try {
     const supervisedSeeds = Array.from({ length: o.supervised ?? 0 }, (_, i) => VALIDATION_SUPERVISED_SEED_BASE + i);
-    o.log?.(`validate-verdict · ${backendHeader()} · ${o.seeds.length + supervisedSeeds.length} models (${run.size} already judged) · out ${o.out}`);
+    o.log?.(`validate-verdict · ${backendHeader()} · ${o.seeds.length + supervisedSeeds.length} models (${run.store.size} already judged) · out ${o.out}`);
     const config = { cell: 'gru' as const, hiddenSize: hidden, embedSize: 16, learningRate: TRAIN_DEFAULTS.learningRate, batchSize: TRAIN_DEFAULTS.batchSize, maxSteps: TRAIN_DEFAULTS.maxSteps, evalEvery: TRAIN_DEFAULTS.evalEvery, stopAtTrainAccuracy: 1 };
     const modelConfig = populationModelConfig(task, config);
     const progress = new Progress({ total: o.seeds.length + supervisedSeeds.length, label: 'validate-verdict', quiet: o.quiet });
-    const todo = o.seeds.filter((s) => !run.has(String(s)));
+    const todo = o.seeds.filter((s) => !run.store.has(String(s)));
     for (let i = 0; i < todo.length; i += chunk) {
       const members = todo.slice(i, i + chunk).map((s) => ({ initSeed: s, dataSeed: s }));
       // Verdicts run after the population call returns: the population trainer owns the wasm heap while it runs.
@@ -88,26 +88,26 @@ export async function runVerdictValidation(o: VerdictValidationOptions): Promise
             model.params[name].assign(t);
             t.dispose();
           }
-          run.append(judgeRow(model, task, member.initSeed, member.dataSeed, 0));
+          run.store.append(judgeRow(model, task, member.initSeed, member.dataSeed, 0));
         } finally {
           model.dispose();
         }
-        progress.update(run.size, `last seed ${member.initSeed}`);
+        progress.update(run.store.size, `last seed ${member.initSeed}`);
       }
     }
-    for (const seed of supervisedSeeds.filter((s) => !run.has(String(s)))) {
+    for (const seed of supervisedSeeds.filter((s) => !run.store.has(String(s)))) {
       const auxWeight = VALIDATION_AUX_WEIGHTS[(seed - VALIDATION_SUPERVISED_SEED_BASE) % VALIDATION_AUX_WEIGHTS.length];
       const model = new RnnModel(modelConfig, seed);
       try {
         await trainSequenceModel(model, task, { auxWeight, auxTarget: 'codes', maxSteps: 3000, stopAtTrainAccuracy: 2, dataSeed: seed }, { auxSeed: seed });
-        run.append(judgeRow(model, task, seed, seed, auxWeight));
+        run.store.append(judgeRow(model, task, seed, seed, auxWeight));
       } finally {
         model.dispose();
       }
-      progress.update(run.size, `supervised seed ${seed} (aux ${auxWeight})`);
+      progress.update(run.store.size, `supervised seed ${seed} (aux ${auxWeight})`);
     }
     progress.finish();
-    const rows = [...o.seeds, ...supervisedSeeds].map((s) => run.get(String(s))).filter((r): r is ValidationRow => r !== undefined);
+    const rows = [...o.seeds, ...supervisedSeeds].map((s) => run.store.get(String(s))).filter((r): r is ValidationRow => r !== undefined);
     const result = { rows, all: summarizeValidation(rows, threshold), unsupervised: summarizeValidation(rows.filter((r) => !r.auxWeight), threshold), supervisedModels: supervisedSeeds.length };
     writeFileAtomic(path.join(o.out, VALIDATION_SUMMARY_FILE), JSON.stringify({ backend: backendHeader(), split: o.data, hidden, all: result.all, unsupervised: result.unsupervised }, null, 2));
     return result;

@@ -23,26 +23,26 @@ const snapshot = (dir: string) => Object.fromEntries(fs.readdirSync(dir).map((f)
 test('rows survive a re-open; a row torn by a kill mid-append is dropped and its unit redone', () => {
   const dir = path.join(tmp(), 'run');
   const run = open(dir);
-  expect(run.append({ id: 'a', value: 1 })).toBe(true);
-  expect(run.append({ id: 'a', value: 2 })).toBe(false);
-  run.append({ id: 'b', value: 2 });
+  expect(run.store.append({ id: 'a', value: 1 })).toBe(true);
+  expect(run.store.append({ id: 'a', value: 2 })).toBe(false);
+  run.store.append({ id: 'b', value: 2 });
   run.close();
   expect(JSON.parse(fs.readFileSync(path.join(dir, RUN_MANIFEST), 'utf8'))).toMatchObject({ format: 'complens-run-1', kind: 'sweep', settings: { steps: 5 } });
   // A kill in the middle of the third append leaves half a line.
   fs.appendFileSync(path.join(dir, RUN_RESULTS), '{"crc":"0123abcd","id":"c","val');
   const resumed = open(dir);
-  expect(resumed.rows()).toEqual([{ id: 'a', value: 1 }, { id: 'b', value: 2 }]);
-  expect(resumed.has('c')).toBe(false);
-  resumed.append({ id: 'c', value: 3 });
+  expect(resumed.store.rows()).toEqual([{ id: 'a', value: 1 }, { id: 'b', value: 2 }]);
+  expect(resumed.store.has('c')).toBe(false);
+  resumed.store.append({ id: 'c', value: 3 });
   resumed.close();
-  expect(open(dir).rows().map((r) => r.id)).toEqual(['a', 'b', 'c']);
+  expect(open(dir).store.rows().map((r) => r.id)).toEqual(['a', 'b', 'c']);
 });
 
 test('a row edited after it was written is refused with its line; so are other settings and another kind, before anything changes', () => {
   const dir = path.join(tmp(), 'run');
   const run = open(dir);
-  run.append({ id: 'a', value: 1 });
-  run.append({ id: 'b', value: 2 });
+  run.store.append({ id: 'a', value: 1 });
+  run.store.append({ id: 'b', value: 2 });
   run.close();
   const store = path.join(dir, RUN_RESULTS);
   const before = snapshot(dir);
@@ -53,7 +53,7 @@ test('a row edited after it was written is refused with its line; so are other s
   expect(() => open(dir)).toThrow(/results\.jsonl:1: row checksum mismatch/);
   // fresh forgets the rows (and the settings).
   const fresh = open(dir, { fresh: true, settings: { steps: 6 } });
-  expect(fresh.size).toBe(0);
+  expect(fresh.store.size).toBe(0);
   fresh.close();
 });
 
@@ -69,18 +69,18 @@ test('a folder from before run folders resumes from its rows (the legacy reader)
   expect(fs.existsSync(path.join(dir, RUN_MANIFEST))).toBe(false);
   const run = open(dir, { legacy });
   expect(run.imported).toBe(1);
-  expect(run.rows()).toEqual([{ id: 'a', value: 1 }]);
-  run.append({ id: 'b', value: 2 });
+  expect(run.store.rows()).toEqual([{ id: 'a', value: 1 }]);
+  run.store.append({ id: 'b', value: 2 });
   run.close();
   // From now on the folder is a run folder: the legacy file is not read again.
   fs.writeFileSync(path.join(dir, 'old.json'), 'not json');
-  expect(open(dir, { legacy }).rows().map((r) => r.id)).toEqual(['a', 'b']);
+  expect(open(dir, { legacy }).store.rows().map((r) => r.id)).toEqual(['a', 'b']);
 
   // Rows without a manifest and without a legacy file are not ours to extend.
   const stray = path.join(tmp(), 'stray');
   claimOutputDir(stray, 'sweep');
   const orphan = open(path.join(tmp(), 'orphan'));
-  orphan.append({ id: 'x', value: 0 });
+  orphan.store.append({ id: 'x', value: 0 });
   orphan.close();
   fs.copyFileSync(path.join(orphan.dir, RUN_RESULTS), path.join(stray, RUN_RESULTS));
   expect(() => open(stray)).toThrow(ComplensError);
