@@ -18,7 +18,9 @@ import { wasmHeap } from '../lib/backend/wasm-heap';
 import { initialValues } from '../lib/models/init';
 import { MlpConfig, MlpModel, mlpParamSpecs } from '../lib/models/mlp';
 import { createHyperteacher } from '../lib/tasks/hyperteacher';
+import { trainVectorJobsParallel } from '../lib/train/population';
 import { LabelledVectors, trainVectorModel, validateVectorTrainConfig, VectorEngine } from '../lib/train/vector';
+import { trainVectorJob, VectorTrainJob } from '../lib/train/vector-job';
 import { Rng } from '../lib/util/random';
 import { openblasCeiling, PYTHON, simdGemmAt, xnnpackCeiling } from './ceilings';
 
@@ -26,6 +28,7 @@ import { openblasCeiling, PYTHON, simdGemmAt, xnnpackCeiling } from './ceilings'
 const STEPS_PER_MODEL = 2000;
 
 export async function hyperteacherBench(option: (name: string) => string | undefined): Promise<void> {
+  if (option('workers')) return scalingBench(option);
   const quick = process.argv.includes('--quick');
   const steps = Number(option('steps') ?? (quick ? 6 : 20));
   const tfjsSteps = Number(option('tfjs-steps') ?? (quick ? 2 : 6));
@@ -129,6 +132,56 @@ export async function hyperteacherBench(option: (name: string) => string | undef
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `hyperteacher-${result.date.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(result, null, 2));
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+/**
+ * `--workers N [--jobs J] [--steps S]`: J standard-config jobs (S steps each, small final evaluation) trained one
+ * after another in this thread, then sharded over N worker threads (trainVectorJobsParallel); scaling = the first
+ * wall time over the second. Both runs train the same jobs to the same results.
+ */
+async function scalingBench(option: (name: string) => string | undefined): Promise<void> {
+  const workers = Number(option('workers'));
+  const count = Number(option('jobs') ?? 2 * workers);
+  const steps = Number(option('steps') ?? 10);
+  const loadStart = os.loadavg();
+  await initBackend('wasm');
+  const jobs: VectorTrainJob[] = Array.from({ length: count }, (_, seed) => ({
+    task: { kind: 'hyperteacher', modules: 16, maxActive: 3, seed: 0 },
+    model: { hiddenSizes: [1024, 1024, 1024, 1024] },
+    training: { learningRate: 3e-4, weightDecay: 3e-3, maxSteps: steps, evalEvery: steps, tasksPerStep: 32, evalTasks: 8, monitorTasks: 0 },
+    seed,
+  }));
+  console.log(`scaling: ${count} jobs of the standard config, ${steps} steps each; 1 thread vs ${workers} worker threads; load ${loadStart.map((x) => x.toFixed(1)).join(' ')}`);
+  const timed = async (f: () => Promise<unknown>) => {
+    const t0 = Date.now();
+    const c0 = process.cpuUsage();
+    const out = await f();
+    const c = process.cpuUsage(c0);
+    return { out, wall: (Date.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+  };
+  const serial = await timed(async () => {
+    const r = [];
+    for (const job of jobs) r.push(await trainVectorJob(job, { engine: 'fast' }));
+    return r;
+  });
+  console.log(`  1 thread: ${serial.wall.toFixed(1)} s wall, ${serial.cpu.toFixed(1)} CPU s`);
+  const parallel = await timed(() => trainVectorJobsParallel(jobs, { workers, engine: 'fast' }));
+  console.log(`  ${workers} workers: ${parallel.wall.toFixed(1)} s wall, ${parallel.cpu.toFixed(1)} CPU s (all threads)`);
+  const same = (serial.out as { metrics: object }[]).every((r, i) => JSON.stringify(r.metrics) === JSON.stringify((parallel.out as { metrics: object }[])[i].metrics));
+  const scaling = serial.wall / parallel.wall;
+  // The serial run's CPU time is its wall time on a core nobody else wanted: the fairer baseline on a shared machine.
+  const scalingVsSerialCpu = serial.cpu / parallel.wall;
+  console.log(`  scaling ${scaling.toFixed(2)}× wall, ${scalingVsSerialCpu.toFixed(2)}× against the serial run's CPU time; results identical: ${same}; load at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const result = {
+    date: new Date().toISOString(), workload: 'hyperteacher-scaling', loadAverage: { start: loadStart, end: os.loadavg() }, cpus: os.cpus().length,
+    backend: backendInfo(), workers, jobs: count, stepsPerJob: steps,
+    serial: { wallSeconds: serial.wall, cpuSeconds: serial.cpu }, parallel: { wallSeconds: parallel.wall, cpuSeconds: parallel.cpu }, scaling, scalingVsSerialCpu, resultsIdentical: same,
+  };
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `hyperteacher-scaling-${result.date.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(result, null, 2));
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
