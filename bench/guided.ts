@@ -30,6 +30,7 @@ import { SearchRow } from '../lib/search/types';
 import { LookupTask } from '../lib/tasks/lookup';
 import { lookupVerdict } from '../probes/verdict/lookup';
 import { auroc, spearman as rankCorrelation } from '../probes/verdict/validation';
+import { meanSd } from '../lib/util/stats';
 
 function option(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,12 +53,9 @@ export { auroc } from '../probes/verdict/validation';
 /** Spearman correlation, undefined (NaN) below 3 pairs. */
 export const spearman = (a: readonly number[], b: readonly number[]): number => (a.length < 3 ? NaN : rankCorrelation(a, b));
 
-const mean = (x: readonly number[]) => (x.length ? x.reduce((s, v) => s + v, 0) / x.length : NaN);
-const sd = (x: readonly number[]) => {
-  if (x.length < 2) return NaN;
-  const m = mean(x);
-  return Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1));
-};
+const mean = (x: readonly number[]) => meanSd(x).mean;
+// A single run's spread is unknown, not 0.
+const sd = (x: readonly number[]) => meanSd(x, { single: NaN }).sd;
 const r3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 
 // ---------------------------------------------------------------------------------------------- signal study

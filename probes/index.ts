@@ -12,7 +12,7 @@ export * from './equivalence';
 export * from './subnetworks';
 export * from './verdict';
 
-// Names two instruments share: the linear probes' versions (the subnetworks' meanSd is the same plus a count).
+// Names two instruments both export: meanSd is one function (lib/util/stats); the table type is the linear probes'.
 export { meanSd } from './linear';
 export type { ResultTable } from './linear';
 export { tableRows as tableSubnetworkRows } from './subnetworks';

@@ -14,6 +14,7 @@ import { readSearchConfig, SearchConfig, searchId } from './config';
 import { CHECKPOINT_INDEX, CHECKPOINTS_DIR, CheckpointIndex, storeFile } from './recorder';
 import { readStoreFile } from './store';
 import { SearchRow, ZERO_SHOT_SPLIT } from './types';
+import { meanSd } from '../util/stats';
 
 export const SUMMARY_JSON = 'summary.json';
 export const SUMMARY_MD = 'summary.md';
@@ -114,8 +115,7 @@ function quantile(sorted: number[], q: number): number {
 export function distribution(values: number[]): Distribution {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   const n = sorted.length;
-  const mean = n ? sorted.reduce((a, b) => a + b, 0) / n : NaN;
-  const std = n > 1 ? Math.sqrt(sorted.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : n ? 0 : NaN;
+  const { mean, sd: std } = meanSd(sorted);
   return { mean, std, min: sorted[0] ?? NaN, q10: quantile(sorted, 0.1), median: quantile(sorted, 0.5), q90: quantile(sorted, 0.9), max: sorted[n - 1] ?? NaN };
 }
 

@@ -11,7 +11,7 @@ import { makeSplits, scoreOnSplits } from './cross-validate';
 import { NotFittedError, ProbeInputError } from './errors';
 import { Features, toMatrix } from './features';
 import { MajorityClassifier } from './majority';
-import { meanSd } from './metrics';
+import { meanSd } from '../../lib/util/stats';
 import { LinearProbe, LinearProbeOptions } from './probe';
 import { GroupKey, groupIndex, Splitter } from './splitters';
 import { ClassLabels, toClassLabels } from './targets';
@@ -79,8 +79,12 @@ export function probeWithControls(X: Features, y: ClassLabels, options: ProbeWit
   const real = scoreOnSplits(factory, Xm, labels, splits);
   const ctrl = scoreOnSplits(factory, Xm, control, splits);
   const majority = scoreOnSplits(() => new MajorityClassifier(), Xm, labels, splits);
-  const accuracy = { ...meanSd(real.scores), scores: real.scores };
-  const controlScores = { ...meanSd(ctrl.scores), scores: ctrl.scores };
+  const summary = (scores: number[]) => {
+    const { mean, sd } = meanSd(scores);
+    return { mean, sd, scores };
+  };
+  const accuracy = summary(real.scores);
+  const controlScores = summary(ctrl.scores);
   return {
     kind: 'probeWithControls',
     accuracy,

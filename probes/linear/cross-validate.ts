@@ -2,7 +2,7 @@
 import { Matrix } from 'ml-matrix';
 import { ProbeInputError } from './errors';
 import { Features, toMatrix } from './features';
-import { meanSd } from './metrics';
+import { meanSd } from '../../lib/util/stats';
 import { GroupKey, GroupKFold, KFold, Split, Splitter } from './splitters';
 import { ClassLabels, RegressionTargets } from './targets';
 
@@ -43,7 +43,8 @@ export function crossValidate<Y extends ClassLabels | RegressionTargets>(
   if (yRows !== Xm.rows) throw new ProbeInputError('y', `has ${yRows} rows but X has ${Xm.rows}`);
   const splits = makeSplits(Xm.rows, options);
   const { scores, converged } = scoreOnSplits(probeFactory, Xm, y, splits);
-  return { kind: 'crossValidation', scores, ...meanSd(scores), nSplits: splits.length, converged };
+  const { mean, sd } = meanSd(scores);
+  return { kind: 'crossValidation', scores, mean, sd, nSplits: splits.length, converged };
 }
 
 /** Fit a fresh estimator on each split's train rows and score it on its test rows. */

@@ -34,12 +34,4 @@ export function r2PerColumn(yTrue: Matrix, yPred: Matrix): number[] {
   return Array.from({ length: yTrue.columns }, (_, j) => r2(yTrue.getColumn(j), yPred.getColumn(j)));
 }
 
-/** Mean and sample standard deviation (n − 1; 0 for a single value). */
-export function meanSd(values: readonly number[]): { mean: number; sd: number } {
-  const n = values.length;
-  if (n === 0) return { mean: NaN, sd: NaN };
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (n === 1) return { mean, sd: 0 };
-  const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
-  return { mean, sd: Math.sqrt(ss / (n - 1)) };
-}
+export { meanSd } from '../../lib/util/stats';

@@ -70,12 +70,4 @@ export function accuracyOf(rows: readonly ModeAccuracy[], mode: AblationMode, se
   return rows.find((r) => r.mode === mode && r.set === set)?.accuracy ?? NaN;
 }
 
-/** Mean and sample standard deviation (NaN sd for fewer than two values; NaNs are skipped). */
-export function meanSd(values: readonly number[]): { mean: number; sd: number; n: number } {
-  const v = values.filter((x) => Number.isFinite(x));
-  const n = v.length;
-  if (n === 0) return { mean: NaN, sd: NaN, n };
-  const mean = v.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
-  return { mean, sd, n };
-}
+export { meanSd } from '../../lib/util/stats';

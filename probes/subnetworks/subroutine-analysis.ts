@@ -14,9 +14,13 @@ import { ablDiff, partitionsFor, subDiff } from '../../lib/tasks/subroutines';
 import { ComplensError, ConfigError } from '../../lib/util/errors';
 import { BinaryMask, TensorSparsity } from './binary-mask';
 import { MASK_TRAIN_DEFAULTS, MaskTrainConfig, validateMaskTrainConfig } from './config';
-import { accuracyOf, evaluateModes, meanSd, ModeAccuracy, Scorer, vectorScorer } from './evaluate';
+import { meanSd as meanSdOf } from '../../lib/util/stats';
+import { accuracyOf, evaluateModes, ModeAccuracy, Scorer, vectorScorer } from './evaluate';
 import { AblationMode } from './modes';
 import { MaskTrainPoint, MaskTrainResult, trainMask, vectorMaskData, vectorMaskLoss } from './train';
+
+/** Per-seed summaries show a single run's spread as undefined (NaN), not as 0. */
+const meanSd = (values: readonly number[]) => meanSdOf(values, { single: NaN });
 
 export type Subroutine = 'A' | 'B';
 export type NetworkKind = 'trained' | 'random-init';
