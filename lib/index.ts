@@ -61,6 +61,8 @@ export {
 export type {
   VectorTrainJob, VectorJobResult, VectorJobOptions, VectorWorkload, VectorJobTraining, ResolvedVectorJob,
 } from './train/vector-job';
+export { trainMlpPopulation, trainVectorJobsParallel } from './train/population';
+export type { MlpPopulationMember, MlpMemberResult, MlpPopulationResult, ParallelJobsOptions } from './train/population';
 export { evaluateVectorModel, evaluateHyperteacher, evaluateSubroutines, evaluationRows, flattenEvaluation } from './eval/vector';
 export type {
   VectorEvaluation, HyperteacherEvaluation, SubroutineEvaluation, HyperteacherSplitResult, SubroutineSplitResult,
