@@ -8,7 +8,7 @@ import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 
 export interface ProbeData {
   /** Feature vectors, all of length `dim`. */
-  x: Float64Array[];
+  x: ArrayLike<number>[];
   /** Class labels 0..classes-1. */
   y: number[];
 }
@@ -48,7 +48,7 @@ export function fitRidge(data: ProbeData, classes: number, lambda = 1e-2): Ridge
   return { dim, classes, w: Float64Array.from(X.to1DArray()) };
 }
 
-export function predictRidge(probe: RidgeProbe, x: Float64Array): number {
+export function predictRidge(probe: RidgeProbe, x: ArrayLike<number>): number {
   const { dim, classes, w } = probe;
   let best = 0;
   let bestScore = -Infinity;

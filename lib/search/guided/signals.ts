@@ -36,7 +36,7 @@ export interface SignalContext {
 }
 
 interface Position {
-  x: Float64Array;
+  x: Float32Array;
   value: number;
   step: number;
   /** Table read at this position (step ≥ 1), else -1. */
@@ -46,7 +46,7 @@ interface Position {
 }
 
 /** States at the automaton positions (step ≥ 0: the last input bit and each table token) of each example. */
-function positionsOf(examples: readonly EncodedExample[], states: readonly Float64Array[], H: number): Position[] {
+function positionsOf(examples: readonly EncodedExample[], states: readonly Float32Array[], H: number): Position[] {
   const out: Position[] = [];
   examples.forEach((ex, i) => {
     const step = ex.positionLabels.step;
