@@ -18,7 +18,7 @@ import { wasmHeap } from '../lib/backend/wasm-heap';
 import { initialValues } from '../lib/models/init';
 import { MlpConfig, MlpModel, mlpParamSpecs } from '../lib/models/mlp';
 import { createHyperteacher } from '../lib/tasks/hyperteacher';
-import { trainVectorJobsParallel } from '../lib/train/population';
+import { trainMlpPopulation, trainVectorJobsParallel } from '../lib/train/population';
 import { LabelledVectors, trainVectorModel, validateVectorTrainConfig, VectorEngine } from '../lib/train/vector';
 import { trainVectorJob, VectorTrainJob } from '../lib/train/vector-job';
 import { Rng } from '../lib/util/random';
@@ -29,6 +29,7 @@ const STEPS_PER_MODEL = 2000;
 
 export async function hyperteacherBench(option: (name: string) => string | undefined): Promise<void> {
   if (option('workers')) return scalingBench(option);
+  if (option('models')) return memoryBench(Number(option('models')));
   const quick = process.argv.includes('--quick');
   const steps = Number(option('steps') ?? (quick ? 6 : 20));
   const tfjsSteps = Number(option('tfjs-steps') ?? (quick ? 2 : 6));
@@ -182,6 +183,31 @@ async function scalingBench(option: (name: string) => string | undefined): Promi
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `hyperteacher-scaling-${result.date.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(result, null, 2));
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+/**
+ * `--models N`: N small MLPs (2×64 on the hyperteacher, 5 steps each) through trainMlpPopulation, with tensors, wasm
+ * heap and RSS sampled every N/10 models: the issue's "memory flat over 1,000 models" for the fast engine.
+ */
+async function memoryBench(count: number): Promise<void> {
+  await initBackend('wasm');
+  const task = createHyperteacher({ seed: 0, modules: 8, maxActive: 3 });
+  const config: MlpConfig = { arch: 'mlp', inputSize: task.inputSize, hiddenSizes: [64, 64], outputSize: task.outputSize, activation: 'relu', head: 'linear', items: 4 };
+  const members = Array.from({ length: count }, (_, i) => ({ initSeed: i, dataSeed: i }));
+  const samples: (Mem & { models: number })[] = [{ models: 0, ...memory() }];
+  const every = Math.max(1, Math.floor(count / 10));
+  const t0 = Date.now();
+  await trainMlpPopulation(config, members, (m) => task.trainStream(8, m.dataSeed), { optimizer: 'adamw', weightDecay: 3e-3, loss: 'mse', maxSteps: 5, evalEvery: 5 }, {
+    onMemberDone: (r) => {
+      if ((r.index + 1) % every === 0) samples.push({ models: r.index + 1, ...memory() });
+    },
+  });
+  for (const s of samples) console.log(`  after ${String(s.models).padStart(5)} models: tensors ${s.tensors}, wasm heap ${mb(s.heap)}, RSS ${mb(s.rss)}`);
+  const result = { date: new Date().toISOString(), workload: 'hyperteacher-memory', models: count, seconds: (Date.now() - t0) / 1000, loadAverage: os.loadavg(), config, samples };
+  const file = path.join(__dirname, 'results', `hyperteacher-memory-${result.date.replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(result, null, 2));
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
