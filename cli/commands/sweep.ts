@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
-import { chartSpec, CHART_SPEC_FILE, CHART_SVG_FILE, CSV_FILE, RESULTS_FILE, runSweep, SweepResults, toCsv } from '../../lib/experiments/sweep';
+import { CHART_SPEC_FILE, CHART_SVG_FILE, CSV_FILE, RESULTS_FILE, runSweep, SweepResults } from '../../lib/experiments/sweep';
 import { SWEEP_WORKLOADS } from '../../lib/experiments/sweep-workloads';
 import { HT_SUPPORTS } from '../../lib/tasks/hyperteacher';
 import { SUBROUTINE_VARIANTS } from '../../lib/tasks/subroutines';
@@ -15,11 +15,7 @@ import { formatSeconds } from '../../lib/util/progress';
 import { flagLabel, ParsedArgs } from '../args';
 import { Command } from '../command';
 import { formatNumber, formatTable, percent } from '../format';
-import { readJobFile } from './train-vector';
-
-// Re-exported for callers of the former CLI-held engine.
-export { chartSpec, runSweep, toCsv };
-export type { SweepResults };
+import { readJobFile } from '../config-file';
 
 export function formatSweep(results: SweepResults): string {
   const ht = SWEEP_WORKLOADS[results.workload].coverageAxes;
