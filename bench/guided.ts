@@ -31,11 +31,8 @@ import { LookupTask } from '../lib/tasks/lookup';
 import { lookupVerdict } from '../probes/verdict/lookup';
 import { auroc, spearman as rankCorrelation } from '../probes/verdict/validation';
 import { meanSd } from '../lib/util/stats';
+import { benchArgs, option, runBench } from './options';
 
-function option(name: string, fallback?: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 const RESULTS = path.join(__dirname, 'results');
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -322,14 +319,15 @@ async function study(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const mode = process.argv[2];
+  const { values, positionals } = benchArgs();
+  const [mode, ...dirs] = positionals;
   if (mode === 'study') return study();
   if (mode === 'compare') return compare();
-  if (mode === 'report') return reportRoots(process.argv.slice(3).filter((a) => fs.existsSync(path.join(a, 'compare.json'))));
+  if (mode === 'report') return reportRoots(dirs.filter((a) => fs.existsSync(path.join(a, 'compare.json'))));
   if (mode === 'analyze') {
-    const a = analyzeStudy(process.argv[3]);
+    const a = analyzeStudy(dirs[0]);
     printStudy(a);
-    if (process.argv.includes('--write')) console.log(`written ${writeResult('study', a)}`);
+    if (values.write) console.log(`written ${writeResult('study', a)}`);
     return;
   }
   console.error('usage: npx tsx bench/guided.ts study|analyze DIR|compare [options] (see the header of bench/guided.ts)');
@@ -337,8 +335,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  runBench(main);
 }

@@ -22,19 +22,16 @@ import { lookupTaskFromSample } from '../lib/tasks/lookup';
 import { SequenceTask } from '../lib/tasks/types';
 import { openblasCeiling, PYTHON, simdCeiling, xnnpackCeiling } from './ceilings';
 import { flopsPerModelStep } from './flops';
+import { flag, option, runBench } from './options';
 
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--guided')) return (await import('./guided')).compare();
+  if (flag('guided')) return (await import('./guided')).compare();
   const workload = option('workload') ?? 'lookup';
-  if (workload === 'hyperteacher') return (await import('./hyperteacher')).hyperteacherBench(option);
-  if (workload === 'vector-defaults') return (await import('./vector-defaults')).vectorDefaultsBench(option);
+  if (workload === 'hyperteacher') return (await import('./hyperteacher')).hyperteacherBench((name) => option(name));
+  if (workload === 'vector-defaults') return (await import('./vector-defaults')).vectorDefaultsBench((name) => option(name));
   if (workload !== 'lookup') throw new Error(`--workload ${workload}: this bench has lookup, hyperteacher and vector-defaults (arithmetic and subroutines are not written yet)`);
-  const quick = process.argv.includes('--quick');
+  const quick = flag('quick');
   const models = Number(option('models') ?? (quick ? 4 : 32));
   const config: PopulationConfig = {
     cell: option('cell') === 'tanh' ? 'tanh' : 'gru', hiddenSize: 64, embedSize: 16, learningRate: 3e-3, batchSize: 32,
@@ -79,7 +76,7 @@ async function main(): Promise<void> {
   console.log(`  ${tfjs.gflops.toFixed(1)} GFLOP/s (per CPU-second) of model matmuls = ${pct(tfjs.gflops, ceilings.xnnpack1024)} of the XNNPACK ceiling, ${pct(tfjs.gflops, ceilings.simd512)} of our gemm's${ceilings.openblas1024 ? `, ${pct(tfjs.gflops, ceilings.openblas1024)} of OpenBLAS` : ''}`);
   console.log(`  memory: tensors ${before.tensors} → ${after.tensors}, wasm heap ${mb(before.heap)} → ${mb(after.heap)}, RSS ${mb(before.rss)} → ${mb(after.rss)}`);
 
-  const torch = process.argv.includes('--no-torch') ? { skipped: '--no-torch' } : torchReference(task, members, config);
+  const torch = flag('no-torch') ? { skipped: '--no-torch' } : torchReference(task, members, config);
   if ('skipped' in torch) {
     console.log(`PyTorch reference skipped: ${torch.skipped}`);
   } else {
@@ -168,7 +165,4 @@ function torchReference(task: SequenceTask, members: { initSeed: number; dataSee
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);
