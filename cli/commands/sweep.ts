@@ -82,7 +82,7 @@ export const sweepCommand: Command = {
       if (!ht && f[flag] !== undefined) throw new UsageError(`sweep: --${flag} applies to --task hyperteacher only`);
     }
     if (ht && f.variant !== undefined) throw new UsageError('sweep: --variant applies to --task subroutines only');
-    const file = readJobFile(f.config as string | undefined);
+    const file = readJobFile(f.config as string | undefined, 'vector');
     if (file.task?.kind !== undefined && file.task.kind !== workload) throw new UsageError(`sweep: ${f.config} is a ${String(file.task.kind)} job but --task is ${workload}`);
     const widths = numberList(args, 'width', 'int', ['64', '128', '256']);
     if (widths.some((w) => w < 1)) throw new UsageError(`sweep: ${flagLabel(args, 'width')} must all be >= 1`);
