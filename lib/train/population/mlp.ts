@@ -1,9 +1,8 @@
 /**
  * One MLP (MlpModel's architecture) on the tfjs wasm heap: parameters, gradients and Adam moments in contiguous
- * blocks, a hand-written forward and backward over the population trainer's SIMD kernels (register-blocked gemm with
- * the bias folded in, Aᵀ read through strides, fused relu and its gradient), so a training step creates no tensors
- * and issues no tfjs op. The loss heads (MSE, softmax cross-entropy, the odd-one-out scoring) run in JS: they touch
- * rows × outputs values, a thousandth of the matmul work on the standard shapes.
+ * blocks, a hand-written forward and backward over the population trainer's SIMD kernels (cache-blocked gemm with
+ * the bias folded in, relu and its gradient), so a training step creates no tensors and issues no tfjs op. The loss
+ * heads (MSE, softmax cross-entropy, the odd-one-out scoring) run in JS (heads.ts).
  */
 import { WasmHeap } from '../../backend/wasm-heap';
 import { bodyInputSize, MlpConfig, mlpParamSpecs } from '../../models/mlp';
