@@ -19,6 +19,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseArgs as nodeParseArgs } from 'node:util';
 import { writeFileAtomic } from '../lib/util/atomic';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -346,23 +347,18 @@ export function parseArgs(argv: string[]): RunOptions {
     python: process.env.COMPLENS_PYTHON ?? '/usr/bin/python3',
     jupyterPrefix: process.env.COMPLENS_JUPYTER_PREFIX ?? path.join(ROOT, '.jupyter'),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--timeout') {
-      const v = Number(argv[++i]);
-      if (!(v > 0)) throw new Error(`--timeout: expected seconds > 0, got ${JSON.stringify(argv[i])}`);
-      o.timeout = Math.ceil(v);
-    } else if (a === '--executed-dir' || a === '--html-dir') {
-      const v = argv[++i];
-      if (!v || v.startsWith('-')) throw new Error(`${a}: expected a directory`);
-      if (a === '--executed-dir') o.executedDir = path.resolve(v);
-      else o.htmlDir = path.resolve(v);
-    } else if (a === '--no-html') o.html = false;
-    else if (a === '--fail-fast') o.keepGoing = false;
-    else if (a === '--help' || a === '-h') throw new HelpRequested();
-    else if (a.startsWith('-')) throw new Error(`unknown flag ${a}`);
-    else o.notebooks.push(path.resolve(a));
+  const { values, positionals } = parseFlags(argv);
+  if (values.help) throw new HelpRequested();
+  if (values.timeout !== undefined) {
+    const v = Number(values.timeout);
+    if (!(v > 0)) throw new Error(`--timeout: expected seconds > 0, got ${JSON.stringify(values.timeout)}`);
+    o.timeout = Math.ceil(v);
   }
+  if (values['executed-dir'] !== undefined) o.executedDir = path.resolve(values['executed-dir']);
+  if (values['html-dir'] !== undefined) o.htmlDir = path.resolve(values['html-dir']);
+  if (values['no-html']) o.html = false;
+  if (values['fail-fast']) o.keepGoing = false;
+  o.notebooks = positionals.map((nb) => path.resolve(nb));
   if (o.notebooks.length === 0) o.notebooks = listNotebooks(path.join(ROOT, 'notebooks'));
   for (const nb of o.notebooks) {
     if (!nb.endsWith('.ipynb') || !fs.existsSync(nb)) throw new Error(`${nb}: not an existing .ipynb file`);
@@ -371,6 +367,30 @@ export function parseArgs(argv: string[]): RunOptions {
 }
 
 class HelpRequested extends Error {}
+
+/** node:util.parseArgs, with its errors said the way the usage line says them. */
+function parseFlags(argv: string[]) {
+  try {
+    return nodeParseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        timeout: { type: 'string' },
+        'executed-dir': { type: 'string' },
+        'html-dir': { type: 'string' },
+        'no-html': { type: 'boolean' },
+        'fail-fast': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const option = /'(-[^' ]+)/.exec(e.message)?.[1] ?? '';
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new Error(`unknown flag ${option}`);
+    if (option.endsWith('-dir')) throw new Error(`${option}: expected a directory`);
+    throw new Error(e.message);
+  }
+}
 
 const USAGE = `usage: tsx scripts/run-notebooks.ts [NOTEBOOK.ipynb ...] [--timeout SEC] [--no-html] [--fail-fast] [--executed-dir DIR] [--html-dir DIR]
   Executes notebooks/*.ipynb (or the named ones) headless on the complens TypeScript kernel; writes
