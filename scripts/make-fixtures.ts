@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs } from 'node:util';
 import { backendHeader, initBackend } from '../lib/backend';
 import { flattenEvaluation } from '../lib/eval/vector';
 import { trainAndSave, TrainJob } from '../lib/train/job';
@@ -78,11 +79,10 @@ export const FIXTURES: Fixture[] = [
 ];
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const force = argv.includes('--force');
-  const quiet = argv.includes('--quiet');
-  const onlyIndex = argv.indexOf('--only');
-  const only = onlyIndex >= 0 ? argv[onlyIndex + 1]?.split(',') : undefined;
+  const { values } = parseArgs({ options: { force: { type: 'boolean' }, quiet: { type: 'boolean' }, only: { type: 'string' } } });
+  const force = values.force === true;
+  const quiet = values.quiet === true;
+  const only = values.only?.split(',');
   const unknown = only?.filter((n) => !FIXTURES.some((f) => f.name === n));
   if (unknown?.length) {
     console.error(`error: --only: unknown fixture ${unknown.join(', ')}; fixtures: ${FIXTURES.map((f) => f.name).join(', ')}`);
@@ -122,6 +122,6 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((err) => {
     console.error(`error: ${(err as Error).message}`);
-    process.exit(1);
+    process.exit((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
   });
 }
