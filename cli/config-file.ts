@@ -1,18 +1,16 @@
 /**
- * `--config FILE` for every command that takes one (train, train-vector, sweep): a JSON object with task, model and
+ * `--config FILE` for every command that takes one (train, sweep): a JSON object with task, model and
  * training sections and an optional seed. The whole file is checked when it is read, before any flag is merged in or
  * anything is written, and every problem is one line naming the file and the field: a section that is not an object
  * (`"task": "arithmetic"`) used to be ignored silently, training the default lookup task instead.
  */
 import * as fs from 'fs';
-import { architectureNames, validateModelConfig } from '../lib/models/registry';
-import { validateTaskSection } from '../lib/tasks/config';
-import { taskKinds } from '../lib/tasks/registry';
-import { TRAIN_DEFAULTS, validateTrainConfig } from '../lib/train/config';
-import { taskFromConfig } from '../lib/train/job';
-import { isVectorWorkload, resolveVectorJob } from '../lib/train/vector-job';
+import { architectureNames } from '../lib/models/registry';
 import { ComplensError, ConfigError, FileFormatError, UsageError } from '../lib/util/errors';
 import { requireInt, requireObject, requireOneOf } from '../lib/util/validate';
+import { DEFAULT_WORKLOAD, findWorkload, workloadNames } from '../lib/workloads';
+
+export { validateSequenceModel } from '../lib/workloads';
 
 export interface JobFile {
   task?: Record<string, unknown>;
@@ -28,9 +26,8 @@ export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 export const MAX_CONFIG_DEPTH = 32;
 
 /**
- * Reads and checks a job file. `family` says which trainer will read it: 'sequence' (lookup, arithmetic) validates
- * every section fully here; 'vector' and 'any' check the shape and the task kind, and leave field values to the
- * vector job resolver (its task sections may omit kind, which sweep's --task supplies).
+ * Reads and checks a job file: its sections, then the whole job by its workload's resolver (lookup when the file
+ * names none, except for 'vector' files, whose task sections may omit kind, which sweep's --task supplies).
  */
 export function readJobFile(file: string | undefined, family: 'sequence' | 'vector' | 'any' = 'any'): JobFile {
   if (file === undefined) return {};
@@ -91,44 +88,16 @@ function checkJobFile(json: unknown, family: 'sequence' | 'vector' | 'any'): Job
   if (o.seed !== undefined) out.seed = requireInt(o.seed, 'seed', 0, 2 ** 32 - 1);
   if (o.task !== undefined) {
     out.task = requireObject(o.task, 'task');
-    if (family === 'sequence') validateTaskSection(out.task, 'task');
-    else if (out.task.kind !== undefined) requireOneOf(out.task.kind, 'task.kind', taskKinds());
+    if (out.task.kind !== undefined) requireOneOf(out.task.kind, 'task.kind', workloadNames());
   }
   if (o.model !== undefined) {
     out.model = requireObject(o.model, 'model');
     if (out.model.arch !== undefined) requireOneOf(out.model.arch, 'model.arch', architectureNames());
-    if (family === 'sequence') validateSequenceModel(out.model, out.task ?? {});
   }
-  if (o.training !== undefined) {
-    out.training = requireObject(o.training, 'training');
-    if (family === 'sequence') {
-      const known = Object.keys(TRAIN_DEFAULTS);
-      for (const key of Object.keys(out.training)) {
-        if (!known.includes(key)) throw new ConfigError(`training.${key}`, `no such field (known: ${known.join(', ')})`, out.training[key]);
-      }
-      validateTrainConfig(out.training);
-    }
-  }
-  // A vector job's sections are checked together by its resolver, which fills the workload's defaults; done here
-  // too so that its errors name this file (only when the file says which workload it is).
-  if (family === 'vector' && isVectorWorkload(out.task?.kind)) resolveVectorJob({ task: out.task!, model: out.model ?? {}, training: out.training ?? {}, seed: out.seed ?? 0 });
+  if (o.training !== undefined) out.training = requireObject(o.training, 'training');
+  // The sections are checked together by the workload's resolver, which fills its defaults; done here so that its
+  // errors name this file. A 'vector' file (sweep) may leave the kind to --task, and is then checked with the flags.
+  const workload = findWorkload(out.task?.kind ?? (family === 'vector' ? undefined : DEFAULT_WORKLOAD));
+  workload?.resolveJob({ task: out.task ?? {}, model: out.model ?? {}, training: out.training ?? {}, seed: out.seed ?? 0 });
   return out;
-}
-
-/**
- * Validates a sequence model section against the vocabulary of its task, as training will build it, without
- * allocating weights. A transformer's maxLength, when not given, is the task's longest input, which only building
- * every split would tell; the largest allowed value stands in, since only the given fields are being checked.
- */
-export function validateSequenceModel(model: Record<string, unknown>, task: Record<string, unknown>, field = 'model'): void {
-  const built = taskFromConfig(task);
-  const config: Record<string, unknown> = { arch: 'rnn', ...model, vocabSize: built.vocab.length };
-  if (config.arch === 'transformer' && config.maxLength === undefined) config.maxLength = built.maxInputLength ?? 65536;
-  const validated = validateModelConfig(config, field) as unknown as Record<string, unknown>;
-  // The architecture validators ignore fields they do not know; here a misspelt one ("hiddensize") would silently
-  // train the default size. What a validator returns is exactly what it reads (plus a transformer's preset).
-  const known = [...Object.keys(validated), ...(config.arch === 'transformer' ? ['preset'] : [])];
-  for (const key of Object.keys(model)) {
-    if (!known.includes(key)) throw new ConfigError(`${field}.${key}`, `no such field for arch ${JSON.stringify(config.arch)} (known: ${known.join(', ')})`, model[key]);
-  }
 }

@@ -62,6 +62,8 @@ export interface WorkloadFlag {
   /** Placeholder in --help (e.g. 'M'). */
   value?: string;
   help: string;
+  /** Other spellings (old names kept working with a deprecation line). */
+  aliases?: readonly { name: string; deprecated?: boolean }[];
   /** The job field it sets, as section.field (e.g. 'task.modules'); nested fields merge (task.sizes.train). */
   field: string;
 }

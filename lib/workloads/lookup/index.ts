@@ -18,7 +18,10 @@ export const lookupWorkload = sequenceWorkload({
     training: {},
   },
   flags: [
-    { name: 'sample', type: 'string', value: 'NAME|DIR', field: 'task.sample', help: 'public lookup-table sample (sample1..sample5) or a folder in that format (default: sample1)' },
+    {
+      name: 'data', type: 'string', value: 'NAME|DIR', field: 'task.sample', help: 'lookup data sample: a public one (sample1..sample5) or a folder in that format (default: sample1)',
+      aliases: [{ name: 'sample', deprecated: true }, { name: 'split', deprecated: true }],
+    },
     { name: 'split-seed', type: 'int', value: 'N', field: 'task.splitSeed', help: 'generate tables and splits from this seed instead of a public sample' },
     { name: 'encoding', type: 'string', choices: LOOKUP_ENCODINGS, field: 'task.encoding', help: 'lookup answer format (default: final)' },
     { name: 'regime', type: 'string', choices: LOOKUP_REGIMES, field: 'task.regime', help: 'lookup training regime (default: atomic+composed)' },
