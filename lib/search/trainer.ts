@@ -4,8 +4,8 @@
  * here by the name saved in search.json, so registering one here makes it available everywhere.
  *
  * 'reference' wraps lib/train/sequence.ts (one model at a time). The population trainer (lib/search/population)
- * trains many members in one batched model; `populationTrainerEntry` adapts its API. To make it the default, enable
- * the one line marked below: `defaultTrainerName()` prefers 'population' as soon as it is registered.
+ * trains many members in one batched model; `populationTrainerEntry` adapts its API. It is registered at the end of
+ * this file, and `defaultTrainerName()` prefers it to 'reference' for every search it supports.
  */
 import { RnnModel } from '../models/rnn';
 import { SequenceTask } from '../tasks/types';
