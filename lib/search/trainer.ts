@@ -110,7 +110,7 @@ export function populationTrainerEntry(trainPopulation: PopulationTrainFn, membe
       throw new ComplensError(`trainer population: trains single-layer single-stream GRU and tanh RNNs only (this search: ${model.cell}, ${model.layout}, ${model.numLayers} layers); use --trainer reference`);
     }
     if (model.hiddenSize % 4 !== 0 || model.embedSize % 4 !== 0) {
-      throw new ComplensError(`trainer population: --hidden and --embed must be multiples of 4 (got ${model.hiddenSize}, ${model.embedSize}); use --trainer reference`);
+      throw new ComplensError(`trainer population: --width and --embed must be multiples of 4 (got ${model.hiddenSize}, ${model.embedSize}); use --trainer reference`);
     }
     if (training.optimizer !== 'adam' || training.weightDecay !== 0 || training.gradClip !== 0 || training.auxWeight !== 0 || training.batchSize === 0) {
       throw new ComplensError('trainer population: supports minibatch Adam without weight decay, clipping or auxiliary loss; use --trainer reference');
