@@ -22,6 +22,7 @@ export const validateVerdictCommand: Command = {
     { name: 'supervised', type: 'int', default: 0, help: 'also train this many models with auxiliary state supervision (codes; weights cycling 0.3, 1, 3, 10; init seeds 100000+i), so the population spans memorizing to compositional' },
     { name: 'chunk', type: 'int', default: 32, help: 'models trained per population call (each row is recorded as its model is judged)' },
     { name: 'out', type: 'string', default: 'runs/verdict-validation', value: 'DIR', help: 'the run folder (run.json, results.jsonl), summary.json and summary.md' },
+    { name: 'fresh', type: 'boolean', help: 'forget the models already judged in --out and start over' },
     { name: 'json', type: 'boolean', help: 'print the rows and summaries as JSON' },
   ],
   details: 'The verdict never sees the test compositions: its score uses probes and automata on training and validation data. See docs/verdict.md.',
@@ -39,6 +40,7 @@ export const validateVerdictCommand: Command = {
       supervised: f.supervised as number,
       chunk: f.chunk as number,
       out,
+      fresh: Boolean(f.fresh),
       quiet,
       log: quiet ? undefined : (line) => console.error(line),
     });

@@ -44,6 +44,8 @@ export interface VerdictValidationOptions {
   /** Models per population call; rows are recorded as each is judged (default 32). */
   chunk?: number;
   out: string;
+  /** Forget the rows already recorded in `out` and start over. */
+  fresh?: boolean;
   quiet?: boolean;
   log?: (line: string) => void;
 }
@@ -68,7 +70,7 @@ export async function runVerdictValidation(o: VerdictValidationOptions): Promise
   const threshold = o.threshold ?? 0.8;
   const chunk = o.chunk ?? 32;
   const task = lookupTaskFromSample(o.data);
-  const run = RunFolder.open({ dir: o.out, kind: 'verdict-validation', settings: { data: o.data, hidden }, schema: VALIDATION_ROW, legacy: legacyValidation });
+  const run = RunFolder.open({ dir: o.out, kind: 'verdict-validation', settings: { data: o.data, hidden }, schema: VALIDATION_ROW, fresh: o.fresh, legacy: legacyValidation });
   try {
     const supervisedSeeds = Array.from({ length: o.supervised ?? 0 }, (_, i) => VALIDATION_SUPERVISED_SEED_BASE + i);
     o.log?.(`validate-verdict · ${backendHeader()} · ${o.seeds.length + supervisedSeeds.length} models (${run.store.size} already judged) · out ${o.out}`);
