@@ -16,15 +16,11 @@ export function isLookupShorthand(section: Record<string, unknown>): boolean {
   return (section.kind ?? 'lookup') === 'lookup' && !('tables' in section);
 }
 
-/**
- * Validates a sequence job's task section (kind defaults to lookup). Vector workloads (hyperteacher, subroutines)
- * fill their defaults in the job resolver, which names bad fields itself, so only their kind is checked here.
- */
+/** Validates a sequence job's task section (kind defaults to lookup): the lookup shorthand, or a full spec. */
 export function validateTaskSection(json: unknown, field = 'task'): void {
   const o = requireObject(json, field);
   const kind = o.kind ?? 'lookup';
   requireOneOf(kind, `${field}.kind`, taskKinds());
-  if (kind === 'hyperteacher' || kind === 'subroutines') return;
   if (!isLookupShorthand(o)) {
     validateTaskSpec({ ...o, kind }, field);
     return;
