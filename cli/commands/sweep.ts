@@ -4,11 +4,11 @@
  */
 import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
-import { CHART_SPEC_FILE, CHART_SVG_FILE, CSV_FILE, RESULTS_FILE, runSweep, SweepResults } from '../../lib/experiments/sweep';
-import { SWEEP_WORKLOADS } from '../../lib/experiments/sweep-workloads';
+import { AxisValue, CHART_SPEC_FILE, CHART_SVG_FILE, CSV_FILE, RESULTS_FILE, runSweep, SweepResults, sweepOf } from '../../lib/experiments/sweep';
+import { sweepableWorkloads } from '../../lib/experiments/sweep-chart';
 import { HT_SUPPORTS } from '../../lib/tasks/hyperteacher';
 import { SUBROUTINE_VARIANTS } from '../../lib/tasks/subroutines';
-import { VECTOR_JOB_DEFAULTS, VECTOR_WORKLOADS, VectorWorkload } from '../../lib/train/vector-job';
+import { getWorkload, setJobField } from '../../lib/workloads';
 import { UsageError } from '../../lib/util/errors';
 import { checkOutputDir } from '../../lib/util/output';
 import { formatSeconds } from '../../lib/util/progress';
@@ -18,14 +18,25 @@ import { formatNumber, formatTable, percent } from '../format';
 import { readJobFile } from '../config-file';
 
 export function formatSweep(results: SweepResults): string {
-  const ht = SWEEP_WORKLOADS[results.workload].coverageAxes;
-  const head = ht ? ['key', 'width', 'fracOod', 'support', 'seed', 'ID R²', 'OOD R²', 'gap', 'time'] : ['key', 'width', 'seed', 'base_test', 'only_A', 'only_B', 'both', 'time'];
-  const rows = results.rows.map((r) =>
-    ht
-      ? [r.key, r.width, String(r.fracOod), String(r.support), r.seed, formatNumber(r.metrics.idR2), formatNumber(r.metrics.oodR2), formatNumber(r.metrics.gap), formatSeconds(r.seconds)]
-      : [r.key, r.width, r.seed, percent(r.metrics.base_test), percent(r.metrics.only_A), percent(r.metrics.only_B), percent(r.metrics.both), formatSeconds(r.seconds)],
-  );
+  const sweep = sweepOf(results.workload);
+  const axes = sweep.axes.map((a) => a.name);
+  const head = ['key', 'width', ...axes, 'seed', ...sweep.tableMetrics.map((m) => m.label), 'time'];
+  const rows = results.rows.map((r) => [
+    r.key, r.width, ...axes.map((a) => String(r[a])), r.seed,
+    ...sweep.tableMetrics.map((m) => (m.format === 'percent' ? percent(r.metrics[m.key]) : formatNumber(r.metrics[m.key]))),
+    formatSeconds(r.seconds),
+  ]);
   return formatTable(head, rows);
+}
+
+/** The flags of the workloads' sweep axes, by axis name. */
+const AXIS_FLAGS: Record<string, string> = { fracOod: 'frac-ood', support: 'supports' };
+/** Flags that set one field of a job, read from the workload's own train flags (they apply where it has them). */
+const JOB_FLAGS = ['modules', 'max-active', 'variant', 'batch', 'eval-tasks'];
+
+/** Which workloads a flag applies to, for the error when it is given for another. */
+function applies(flag: string, has: (w: string) => boolean): string {
+  return `sweep: --${flag} applies to --task ${sweepableWorkloads().filter(has).join(' or ')} only`;
 }
 
 function numberList(args: ParsedArgs, flag: string, kind: 'int' | 'number', fallback: string[]): number[] {
@@ -55,7 +66,7 @@ export const sweepCommand: Command = {
     'skips the rows already recorded (a killed sweep resumes).',
   ].join('\n'),
   flags: [
-    { name: 'task', type: 'string', choices: VECTOR_WORKLOADS, default: 'hyperteacher', help: 'vector workload' },
+    { name: 'task', type: 'string', choices: sweepableWorkloads(), default: 'hyperteacher', help: 'workload (one with a sweep entry in lib/workloads)' },
     { name: 'config', type: 'string', value: 'FILE', help: 'base job JSON (task, model, training) that the grid varies' },
     { name: 'width', type: 'list', value: 'W,…', help: 'MLP hidden widths (default: 64,128,256)', aliases: [{ name: 'widths', deprecated: true }] },
     { name: 'depth', type: 'int', help: 'MLP hidden layers (default: 2)' },
@@ -76,36 +87,45 @@ export const sweepCommand: Command = {
   ],
   async run(args: ParsedArgs): Promise<number> {
     const f = args.flags;
-    const workload = f.task as VectorWorkload;
-    const ht = SWEEP_WORKLOADS[workload].coverageAxes;
-    for (const flag of ['frac-ood', 'supports', 'modules', 'max-active', 'eval-tasks']) {
-      if (!ht && f[flag] !== undefined) throw new UsageError(`sweep: --${flag} applies to --task hyperteacher only`);
+    const workload = String(f.task);
+    const entry = getWorkload(workload);
+    const sweep = sweepOf(workload);
+    const jobFlag = (w: string, flag: string) => getWorkload(w).flags?.find((x) => x.name === flag);
+    for (const [axis, flag] of Object.entries(AXIS_FLAGS)) {
+      const has = (w: string) => sweepOf(w).axes.some((a) => a.name === axis);
+      if (f[flag] !== undefined && !has(workload)) throw new UsageError(applies(flag, has));
     }
-    if (ht && f.variant !== undefined) throw new UsageError('sweep: --variant applies to --task subroutines only');
+    for (const flag of JOB_FLAGS.filter((x) => x !== 'batch')) {
+      if (f[flag] !== undefined && !jobFlag(workload, flag)) throw new UsageError(applies(flag, (w) => jobFlag(w, flag) !== undefined));
+    }
     const file = readJobFile(f.config as string | undefined, 'vector');
     if (file.task?.kind !== undefined && file.task.kind !== workload) throw new UsageError(`sweep: ${f.config} is a ${String(file.task.kind)} job but --task is ${workload}`);
     const widths = numberList(args, 'width', 'int', ['64', '128', '256']);
     if (widths.some((w) => w < 1)) throw new UsageError(`sweep: ${flagLabel(args, 'width')} must all be >= 1`);
     const seeds = f.seeds as number[];
-    const fracOods = ht ? numberList(args, 'frac-ood', 'number', ['0.25']) : [];
-    const supports = ht ? ((f.supports as string[] | undefined) ?? ['random']) : [];
-    const badSupport = supports.find((s) => !(HT_SUPPORTS as readonly string[]).includes(s));
-    if (badSupport !== undefined) throw new UsageError(`sweep: --supports: unknown support ${JSON.stringify(badSupport)} (known: ${HT_SUPPORTS.join(', ')})`);
-    const depth = (f.depth as number | undefined) ?? (VECTOR_JOB_DEFAULTS[workload].model.hiddenSizes as number[]).length;
+    const axes: Record<string, AxisValue[]> = {};
+    for (const axis of sweep.axes) {
+      const flag = AXIS_FLAGS[axis.name];
+      const fallback = axis.defaults.map(String);
+      axes[axis.name] = axis.type === 'number' ? numberList(args, flag, 'number', fallback) : ((f[flag] as string[] | undefined) ?? fallback);
+      const bad = axis.choices ? axes[axis.name].find((v) => !axis.choices!.includes(String(v))) : undefined;
+      if (bad !== undefined) throw new UsageError(`sweep: ${flagLabel(args, flag)}: unknown ${axis.name} ${JSON.stringify(bad)} (known: ${axis.choices!.join(', ')})`);
+    }
+    const depth = (f.depth as number | undefined) ?? (entry.defaults.model.hiddenSizes as number[]).length;
     if (depth < 1) throw new UsageError(`sweep: --depth expects an integer >= 1, got ${depth}`);
-    const defined = (entries: [string, unknown][]) => Object.fromEntries(entries.filter(([, v]) => v !== undefined));
     const { kind: _kind, ...fileTask } = file.task ?? {};
     const { hiddenSizes: _h, ...fileModel } = file.model ?? {};
-    const base = {
-      task: { ...fileTask, ...defined([['modules', f.modules], ['maxActive', f['max-active']], ['variant', f.variant]]) },
-      model: fileModel,
-      training: {
-        ...file.training,
-        ...defined([['maxSteps', f['max-steps']], ['learningRate', f.lr], [ht ? 'tasksPerStep' : 'batchSize', f.batch], ['evalTasks', f['eval-tasks']]]),
-      },
-    };
-    for (const axis of ['fracOod', 'support']) {
-      if (axis in base.task) throw new UsageError(`sweep: ${f.config} sets task.${axis}, which the sweep varies; remove it from the file`);
+    const base = { task: { ...fileTask }, model: fileModel, training: { ...file.training } };
+    for (const [field, value] of [['training.maxSteps', f['max-steps']], ['training.learningRate', f.lr]] as const) {
+      if (value !== undefined) setJobField(base, field, value);
+    }
+    for (const flag of JOB_FLAGS) {
+      // --batch is each workload's own batch flag where it has one (hyperteacher: tasks per step), else the minibatch.
+      if (f[flag] !== undefined) setJobField(base, jobFlag(workload, flag)?.field ?? 'training.batchSize', f[flag]);
+    }
+    for (const axis of sweep.axes) {
+      const [section, name] = axis.field.split('.') as ['task' | 'model' | 'training', string];
+      if (name in base[section]) throw new UsageError(`sweep: ${f.config} sets ${axis.field}, which the sweep varies; remove it from the file`);
     }
     const out = String(f.out ?? path.join('runs', `sweep-${workload}`));
     checkOutputDir(out, 'sweep');
@@ -114,7 +134,7 @@ export const sweepCommand: Command = {
     if (!quiet) console.error(`complens sweep · ${workload} · ${backendHeader()} · out ${out}`);
     const results = await runSweep({
       workload,
-      grid: { widths, fracOods, supports, seeds },
+      grid: { widths, axes, seeds },
       depth,
       base,
       out,

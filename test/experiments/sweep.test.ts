@@ -8,7 +8,7 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'complens-lib-sweep-'));
 // The tiny hyperteacher of test/cli/sweep.test.ts: M=4, K=2, five steps per job.
 const options = (out: string, grid: Partial<SweepOptions['grid']> = {}): SweepOptions => ({
   workload: 'hyperteacher',
-  grid: { widths: [8], fracOods: [0.25], supports: ['random'], seeds: [1], ...grid },
+  grid: { widths: [8], axes: { fracOod: [0.25], support: ['random'] }, seeds: [1], ...grid },
   depth: 2,
   base: { task: { modules: 4, maxActive: 2 }, model: {}, training: { maxSteps: 5, tasksPerStep: 4, evalTasks: 16 } },
   out,
