@@ -11,6 +11,7 @@ import { commands } from '../../cli/commands';
 import { exportCommand } from '../../cli/commands/export';
 import { probeCommand } from '../../cli/commands/probe';
 import { reportCommand } from '../../cli/commands/report';
+import { searchCommand } from '../../cli/commands/search';
 import { runCommand } from '../../cli/run';
 
 const CKPT = path.resolve(__dirname, '../../fixtures/lookup-gru-memorizing');
@@ -25,12 +26,12 @@ async function run(command: Command, argv: string[]): Promise<{ code: number; st
   const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  // search prints through process.stdout.write
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
   try {
     return { code: await runCommand(command, argv), stdout: out.join('\n'), stderr: err };
   } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
+    for (const spy of [log, error, write, stdout]) spy.mockRestore();
   }
 }
 
@@ -81,6 +82,17 @@ test('export --file FILE, and the old --out FILE', async () => {
   const again = await run(exportCommand, [CKPT, '--to', 'torch-rnn', '--out', old]);
   expect(again.stderr).toEqual(['warning: --out is deprecated, use --file']);
   expect(fs.readFileSync(old)).toEqual(fs.readFileSync(file));
+});
+
+test('search --json prints the summary object; --summary DIR --json the same one', async () => {
+  const out = path.join(root, 'search');
+  const argv = ['--data', 'sample1', '--width', '8', '--embed', '4', '--seeds', '0..1,5', '--max-steps', '20', '--baseline-seeds', '0', '--out', out];
+  const r = await run(searchCommand, [...argv, '--json', '--quiet']);
+  expect(r.code).toBe(0);
+  const summary = JSON.parse(r.stdout);
+  expect(summary).toMatchObject({ source: 'sample1', planned: 3, recorded: 3, model: { hiddenSize: 8 } });
+  const again = await run(searchCommand, ['--summary', out, '--json', '--quiet']);
+  expect(JSON.parse(again.stdout)).toMatchObject({ searchId: summary.searchId, recorded: 3 });
 });
 
 test('every command that prints results takes --json; --out is always a folder', () => {
