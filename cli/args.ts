@@ -102,7 +102,8 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     else delete spelled[flag.name];
     const before = given.get(flag.name);
     if (before && before.spelling !== spelling && JSON.stringify(flags[flag.name]) !== JSON.stringify(before.value)) {
-      throw new UsageError(`${spec.name}: --${before.spelling} ${before.raw} and --${spelling} ${raw} name the same setting; give one`);
+      const said = (sp: string, r: string) => (flag.type === 'boolean' ? `--${sp}` : `--${sp} ${r}`);
+      throw new UsageError(`${spec.name}: ${said(before.spelling, before.raw)} and ${said(spelling, raw)} name the same setting; give one`);
     }
     given.set(flag.name, { spelling, raw, value: flags[flag.name] });
   }

@@ -62,6 +62,10 @@ describe('--no-<flag>', () => {
     expect(parse(['--verbose']).flags.verbose).toBe(true);
   });
 
+  test('--no-<flag> and --<flag> together contradict each other', () => {
+    expect(() => parse(['--no-checkpoints', '--checkpoints'])).toThrow(/^demo-cmd: --no-checkpoints and --checkpoints name the same setting; give one$/);
+  });
+
   test('is refused for non-boolean flags, with a value, and for unknown names', () => {
     expect(() => parse(['--no-width'])).toThrow(/unknown flag --no-width/);
     expect(() => parse(['--no-checkpoints=true'])).toThrow(/--no-checkpoints takes no value/);
