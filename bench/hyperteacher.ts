@@ -20,7 +20,8 @@ import { MlpConfig, MlpModel, mlpParamSpecs } from '../lib/models/mlp';
 import { createHyperteacher } from '../lib/tasks/hyperteacher';
 import { trainMlpPopulation, trainVectorJobsParallel } from '../lib/train/population';
 import { LabelledVectors, trainVectorModel, validateVectorTrainConfig, VectorEngine } from '../lib/train/vector';
-import { trainVectorJob, VectorTrainJob } from '../lib/train/vector-job';
+import { VectorTrainJob } from '../lib/train/vector-job';
+import { trainVectorJob } from '../lib/workloads';
 import { Rng } from '../lib/util/random';
 import { openblasCeiling, PYTHON, simdGemmAt, xnnpackCeiling } from './ceilings';
 

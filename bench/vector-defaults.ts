@@ -4,7 +4,7 @@
  * trainVectorModel, alternating, with their final metrics side by side (equal up to float rounding). Prints only.
  */
 import * as os from 'os';
-import { trainVectorJob } from '../lib/train/vector-job';
+import { trainVectorJob } from '../lib/workloads';
 
 export async function vectorDefaultsBench(option: (name: string) => string | undefined): Promise<void> {
   const steps = Number(option('steps') ?? 200);

@@ -55,21 +55,13 @@ export { VECTOR_TRAIN_DEFAULTS, VECTOR_ENGINES, DEFAULT_VECTOR_ENGINE, trainVect
 export type {
   VectorTrainConfig, VectorData, LabelledVectors, VectorTrainResult, VectorTrainOptions, VectorTrainPoint, VectorTrainState, VectorEngine,
 } from './train/vector';
-export {
-  VECTOR_JOB_DEFAULTS, VECTOR_WORKLOADS, trainVectorJob, evaluateSavedVectorModel, resolveVectorJob, taskOfJob,
-} from './train/vector-job';
-export type {
-  VectorTrainJob, VectorJobResult, VectorJobOptions, VectorWorkload, VectorJobTraining, ResolvedVectorJob,
-} from './train/vector-job';
+export { runVectorJob, resolveVectorJobOf } from './train/vector-job';
+export type { VectorTrainJob, VectorJobResult, VectorJobOptions, VectorJobTraining, ResolvedVectorJob, VectorObjective } from './train/vector-job';
 export { trainMlpPopulation, trainVectorJobsParallel } from './train/population';
 export type { MlpPopulationMember, MlpMemberResult, MlpPopulationResult, ParallelJobsOptions } from './train/population';
-export { evaluateVectorModel, evaluateHyperteacher, evaluateSubroutines, evaluationRows, flattenEvaluation } from './eval/vector';
-export type {
-  VectorEvaluation, HyperteacherEvaluation, SubroutineEvaluation, HyperteacherSplitResult, SubroutineSplitResult,
-  HyperteacherEvalOptions, SubroutineEvalOptions, VectorEvalOptions,
-} from './eval/vector';
 
-// Workloads: one registry entry per workload (task family, defaults, training, evaluation, sweep, bench).
+// Workloads: one registry entry per workload (task family, defaults, training, evaluation, sweep, bench), the
+// vector jobs by name (trainVectorJob, evaluateVectorModel, …) and the hyperteacher and subroutine evaluations.
 export * from './workloads';
 
 // Haystack search over seeds.

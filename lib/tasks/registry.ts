@@ -5,7 +5,7 @@
 import { ConfigError } from '../util/errors';
 import { requireObject } from '../util/validate';
 import { createArithmeticTask, validateArithmeticSpec } from './arithmetic';
-import { createLookupTask, validateLookupSpec } from './lookup';
+import { createLookupTask, lookupSpecFromSeed, lookupTaskFromSample, validateLookupSpec } from './lookup';
 import { createHyperteacher, validateHyperteacherSpec } from './hyperteacher';
 import { createSubroutineTask, validateSubroutineSpec } from './subroutines';
 import { isSequenceTask, SequenceTask, TaskBase } from './types';
@@ -13,6 +13,11 @@ import { isSequenceTask, SequenceTask, TaskBase } from './types';
 export interface TaskEntry {
   validate(json: unknown, field: string): { kind: string };
   create(spec: unknown): TaskBase;
+  /**
+   * A job's task section that names its data instead of spelling the spec out (the lookup's {sample} or
+   * {splitSeed}): the task it describes, or undefined when the section is a full spec.
+   */
+  fromShorthand?(section: Record<string, unknown>): TaskBase | undefined;
 }
 
 const tasks = new Map<string, TaskEntry>();
@@ -41,6 +46,11 @@ export function createTask(spec: unknown, field = 'task'): TaskBase {
   return entry.create(entry.validate(spec, field));
 }
 
+/** The task of a job's task section: a family's shorthand (lookup: {sample} or {splitSeed}) or a full spec. */
+export function taskFromSection(section: Record<string, unknown>, field = 'task'): TaskBase {
+  return entryFor(section, field).fromShorthand?.(section) ?? createTask(section, field);
+}
+
 /** Like createTask, for callers that need token sequences (trainers, sequence instruments). */
 export function createSequenceTask(spec: unknown, field = 'task'): SequenceTask {
   const task = createTask(spec, field);
@@ -48,7 +58,16 @@ export function createSequenceTask(spec: unknown, field = 'task'): SequenceTask 
   return task;
 }
 
-registerTask('lookup', { validate: (json, field) => validateLookupSpec(json, field), create: (spec) => createLookupTask(spec) });
+registerTask('lookup', {
+  validate: (json, field) => validateLookupSpec(json, field),
+  create: (spec) => createLookupTask(spec),
+  fromShorthand(section) {
+    if ('tables' in section) return undefined;
+    const options = { encoding: section.encoding as never, regime: section.regime as never };
+    if (section.splitSeed !== undefined) return createLookupTask(lookupSpecFromSeed({ seed: section.splitSeed as number, ...options }));
+    return lookupTaskFromSample(String(section.sample ?? 'sample1'), options);
+  },
+});
 registerTask('arithmetic', { validate: (json, field) => validateArithmeticSpec(json, field), create: (spec) => createArithmeticTask(spec as never) });
 registerTask('hyperteacher', { validate: (json, field) => validateHyperteacherSpec(json, field), create: (spec) => createHyperteacher(spec as never) });
 registerTask('subroutines', { validate: (json, field) => validateSubroutineSpec(json, field), create: (spec) => createSubroutineTask(spec as never) });

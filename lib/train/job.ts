@@ -7,10 +7,9 @@ import * as fs from 'fs';
 import { saveModelCheckpoint } from '../io/model-checkpoint';
 import { createModel } from '../models/registry';
 import { SequenceModel } from '../models/types';
-import { createLookupTask, lookupSpecFromSeed, lookupTaskFromSample } from '../tasks/lookup';
-import { createSequenceTask } from '../tasks/registry';
-import { SequenceTask } from '../tasks/types';
-import { ComplensError } from '../util/errors';
+import { taskFromSection } from '../tasks/registry';
+import { isSequenceTask, SequenceTask } from '../tasks/types';
+import { ComplensError, ConfigError } from '../util/errors';
 import { SequenceTrainConfig, validateTrainConfig } from './config';
 import { evaluateExamples } from './evaluate';
 import { disposePartial, partialDir, readPartial, writePartial } from './partial';
@@ -60,12 +59,9 @@ export interface JobOptions {
 /** Resolves the task shorthand used by the CLI and configs. */
 export function taskFromConfig(task: Record<string, unknown>): SequenceTask {
   const kind = task.kind ?? 'lookup';
-  if (kind === 'lookup' && !('tables' in task)) {
-    const options = { encoding: task.encoding as never, regime: task.regime as never };
-    if (task.splitSeed !== undefined) return createLookupTask(lookupSpecFromSeed({ seed: task.splitSeed as number, ...options }));
-    return lookupTaskFromSample(String(task.sample ?? 'sample1'), options);
-  }
-  return createSequenceTask({ ...task, kind });
+  const built = taskFromSection({ ...task, kind });
+  if (!isSequenceTask(built)) throw new ConfigError('task.kind', 'a sequence task (lookup, arithmetic)', kind);
+  return built;
 }
 
 export function modelFromConfig(model: Record<string, unknown>, task: SequenceTask, seed: number): SequenceModel {

@@ -14,6 +14,7 @@ import { ComplensError } from '../util/errors';
 import { Rng } from '../util/random';
 import { answerLoss, evaluateExamples } from './evaluate';
 import { SequenceTrainConfig, validateTrainConfig } from './config';
+import { TrainingLog } from './loop';
 import { optimizerSlots, PartialState, restoreOptimizer } from './partial';
 
 export interface TrainPoint {
@@ -38,7 +39,10 @@ export type TrainState = PartialState<TrainPoint>;
 
 export interface TrainOptions {
   onProgress?: (step: number, maxSteps: number, detail: string) => void;
-  /** Called every `saveEvery` steps with a state to persist (the caller also saves the model weights). */
+  /**
+   * Called at the first history point at least `saveEvery` steps after the last save with a state to persist (the
+   * caller also saves the model weights); see lib/train/loop.ts.
+   */
   onSaveState?: (state: TrainState) => Promise<void> | void;
   saveEvery?: number;
   resume?: TrainState;
@@ -66,15 +70,11 @@ export async function trainSequenceModel(
       ? train
       : Rng.derive(config.dataSeed, 'stop-check').permutation(train.length).slice(0, config.evalSampleSize).sort((a, b) => a - b).map((i) => train[i]);
   const batchesPerEpoch = config.batchSize === 0 ? 1 : epochBatches(train, config.batchSize, config.dataSeed, 0).length;
-  let step = options.resume?.step ?? 0;
-  const history = [...(options.resume?.history ?? [])];
+  const log = new TrainingLog<TrainPoint>({ ...config, saveEvery: options.onSaveState ? options.saveEvery : 0, onProgress: options.onProgress }, options.resume);
+  let step = log.startStep;
   if (options.resume) await restoreOptimizer(optimizer, options.resume.optimizer);
-  let trainExactMatch = history.length ? history[history.length - 1].trainExactMatch : 0;
+  let trainExactMatch = log.history.length ? log.history[log.history.length - 1].trainExactMatch : 0;
   let stoppedBecause: TrainResult['stoppedBecause'] = 'maxSteps';
-  let lossSum = 0;
-  let lossCount = 0;
-  const started = Date.now();
-  const startStep = step;
   let epochOrder: number[][] = [];
   let epochOfOrder = -1;
 
@@ -108,33 +108,24 @@ export async function trainSequenceModel(
       }
       return value.dataSync()[0];
     });
-    if (!Number.isFinite(lossValue)) throw new ComplensError(`training diverged at step ${step + 1}: loss is ${lossValue}; lower training.learningRate`);
-    lossSum += lossValue;
-    lossCount++;
     step++;
-
-    if (step % config.evalEvery === 0 || step === config.maxSteps) {
-      trainExactMatch = evaluateExamples(model, stopCheck).exactMatch;
-      history.push({ step, loss: lossSum / lossCount, trainExactMatch, seconds: (Date.now() - started) / 1000 });
-      lossSum = 0;
-      lossCount = 0;
-      options.onProgress?.(step, config.maxSteps, `loss ${history[history.length - 1].loss.toFixed(4)} · train exact ${(trainExactMatch * 100).toFixed(1)}%`);
-      if (trainExactMatch >= config.stopAtTrainAccuracy) {
-        stoppedBecause = 'accuracy';
-        break;
-      }
+    if (!log.addStep(step, lossValue)) continue;
+    trainExactMatch = evaluateExamples(model, stopCheck).exactMatch;
+    log.point(step, { trainExactMatch }, [`train exact ${(trainExactMatch * 100).toFixed(1)}%`]);
+    if (trainExactMatch >= config.stopAtTrainAccuracy) {
+      stoppedBecause = 'accuracy';
+      break;
     }
-    if (options.onSaveState && options.saveEvery && step % options.saveEvery === 0) {
+    if (options.onSaveState && log.saveDue(step)) {
       // Clones: the optimizer's own slots are disposed with it when this run ends.
       const slots = await optimizerSlots(optimizer);
       const auxCopy = aux && Object.fromEntries(Object.entries(aux).map(([k, v]) => [k, v.clone()]));
-      await options.onSaveState({ step, history: [...history], optimizer: slots, aux: auxCopy });
+      await options.onSaveState({ step, history: [...log.history], optimizer: slots, aux: auxCopy });
     }
   }
   optimizer.dispose();
   if (aux) for (const v of Object.values(aux)) v.dispose();
-  const wallSeconds = (Date.now() - started) / 1000;
-  return { steps: step, stoppedBecause, trainExactMatch, history, wallSeconds, msPerStep: step > startStep ? (wallSeconds * 1000) / (step - startStep) : 0 };
+  return { steps: step, stoppedBecause, trainExactMatch, history: log.history, ...log.timing(step) };
 }
 
 /** The dropout-mask seed of one step (and length bucket): a pure function of the data seed, so a resumed run replays it. */

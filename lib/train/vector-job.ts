@@ -1,8 +1,9 @@
 /**
- * One vector-workload training job end to end, the counterpart of job.ts for MLPs on the hyperteacher task family
- * (Redhardt et al. 2025) and the subroutine odd-one-out tasks (Lepori et al. 2023): resolve plain configs into a
- * full task spec, model config and training config (small defaults that run in about a minute on 2 cores), train,
- * evaluate every split (lib/eval/vector.ts) and save the checkpoint atomically with its metrics.
+ * One vector-workload training job end to end, the counterpart of job.ts for MLPs: resolve plain configs into a
+ * full task spec, model config and training config, train, evaluate every split and save the checkpoint atomically
+ * with its metrics. What differs between workloads (defaults, loss, the data of each step, the metrics watched at
+ * history points, the final evaluation) is the workload's `VectorObjective`, which lib/workloads passes in: this file
+ * knows no workload by name.
  *
  * Resumption, as job.ts: while training, the state (weights, Adam slots, step, history) is saved every
  * `saveEvery` steps to `.<out>.partial`; re-running the same job continues from there and ends with the same
@@ -16,21 +17,12 @@ import { META_FILE, readCheckpointMeta } from '../io/checkpoint';
 import { saveModelCheckpoint } from '../io/model-checkpoint';
 import { MlpConfig, MlpModel, validateMlpConfig } from '../models/mlp';
 import { VectorModel } from '../models/types';
-import { createTask } from '../tasks/registry';
-import { Hyperteacher, HyperteacherSpec, validateHyperteacherSpec } from '../tasks/hyperteacher';
-import { oddOneOutAccuracy, SubroutineSpec, SubroutineTask, validateSubroutineSpec } from '../tasks/subroutines';
+import { createTask, validateTaskSpec } from '../tasks/registry';
+import { VectorTask } from '../tasks/types';
 import { ConfigError } from '../util/errors';
 import { requireInt, requireObject } from '../util/validate';
-import { evaluateHyperteacher, evaluateVectorModel, flattenEvaluation, VectorEvaluation } from '../eval/vector';
 import { disposePartial, partialDir, readPartial, writePartial } from './partial';
-import { predictVectors, trainVectorModel, validateVectorTrainConfig, VectorData, VectorEngine, VectorTrainConfig, VectorTrainPoint } from './vector';
-
-export const VECTOR_WORKLOADS = ['hyperteacher', 'subroutines'] as const;
-export type VectorWorkload = (typeof VECTOR_WORKLOADS)[number];
-
-export function isVectorWorkload(kind: unknown): kind is VectorWorkload {
-  return typeof kind === 'string' && (VECTOR_WORKLOADS as readonly string[]).includes(kind);
-}
+import { trainVectorModel, validateVectorTrainConfig, VectorData, VectorEngine, VectorLoss, VectorTrainConfig, VectorTrainPoint } from './vector';
 
 /** The trainer's config plus what the job adds. */
 export interface VectorJobTraining extends VectorTrainConfig {
@@ -44,7 +36,7 @@ export interface VectorJobTraining extends VectorTrainConfig {
 
 /** A job as plain JSON (config file, CLI flags, sweep): every field but `task.kind` may be omitted. */
 export interface VectorTrainJob {
-  /** {kind: 'hyperteacher' | 'subroutines', ...spec fields}; `seed` defaults to the job's seed. */
+  /** {kind: <a vector workload>, ...spec fields}; `seed` defaults to the job's seed. */
   task: Record<string, unknown>;
   /** MLP config without inputSize (taken from the task); hyperteacher: outputSize too. */
   model: Record<string, unknown>;
@@ -57,80 +49,65 @@ export interface VectorTrainJob {
 
 /** The fully resolved job: what is recorded in complens.json and compared when deciding to reuse a checkpoint. */
 export interface ResolvedVectorJob {
-  workload: VectorWorkload;
-  task: HyperteacherSpec | SubroutineSpec;
+  workload: string;
+  /** The full task spec (validated by the task registry), its seed filled in. */
+  task: { kind: string; seed: number } & Record<string, unknown>;
   model: MlpConfig;
   training: VectorJobTraining;
   seed: number;
 }
 
-/**
- * Small defaults (see docs/workloads.md for how they relate to the papers' settings).
- * hyperteacher: M=8, K=3 (92 supports, 23 held out at fracOod 0.25), I=H=O=16, 16 samples per task; MLP 2×256
- * (paper 4×1024); AdamW lr 1e-3, wd 3e-3 (paper lr 3e-4); 32 tasks × 16 samples per step (paper 128); 2000 steps
- * (paper 300k).
- * subroutines: vision variant, the paper's split sizes (10,000 / 500 / 1,000; partitions 1,000); odd-one-out MLP
- * 2×128 → 64-d item embedding; Adam lr 1e-3, batch 64; 3000 steps (≈19 epochs).
- */
-export const VECTOR_JOB_DEFAULTS: Record<VectorWorkload, { task: Record<string, unknown>; model: Record<string, unknown>; training: Partial<VectorJobTraining> }> = {
-  hyperteacher: {
-    task: { kind: 'hyperteacher', modules: 8, maxActive: 3, fracOod: 0.25, support: 'random' },
-    model: { arch: 'mlp', hiddenSizes: [256, 256], activation: 'relu', head: 'linear' },
-    training: {
-      optimizer: 'adamw',
-      learningRate: 1e-3,
-      weightDecay: 3e-3,
-      loss: 'mse',
-      maxSteps: 2000,
-      evalEvery: 200,
-      tasksPerStep: 32,
-      evalTasks: 1024,
-      monitorTasks: 128,
-    },
-  },
-  subroutines: {
-    task: { kind: 'subroutines', variant: 'vision' },
-    model: { arch: 'mlp', hiddenSizes: [128, 128], activation: 'relu', head: 'odd-one-out', outputSize: 64, items: 4 },
-    training: { optimizer: 'adam', learningRate: 1e-3, loss: 'softmax-ce', batchSize: 64, maxSteps: 3000, evalEvery: 250 },
-  },
-};
+/** What a vector workload brings to its jobs (lib/workloads/<name>); everything else here is shared. */
+export interface VectorObjective<T extends VectorTask = VectorTask, E = unknown> {
+  /** The workload's name, the task kind its jobs name. */
+  workload: string;
+  /** The sections a job is completed with, field by field (training includes its `loss`). */
+  defaults: { task: Record<string, unknown>; model: Record<string, unknown>; training: Partial<VectorJobTraining> };
+  /** The loss its trainer minimises. */
+  loss: VectorLoss;
+  /** The model heads it accepts and why (the hyperteacher is a regression: 'linear' only); any head when absent. */
+  heads?: { allowed: readonly string[]; expected: string };
+  /** The data of each step: a fixed labelled set (minibatched by the trainer) or a generator of fresh batches. */
+  data(task: T, training: VectorJobTraining): VectorData;
+  /** Metrics recorded at every history point (small monitor sets); none when it returns undefined. */
+  monitor?(task: T, training: VectorJobTraining): ((model: VectorModel) => Record<string, number>) | undefined;
+  /** The final evaluation; `tasks` is the job's evaluation size where the workload has one. */
+  evaluate(model: VectorModel, task: T, options: { tasks?: number; splits?: readonly string[] }): E;
+  /** One flat name → number record of an evaluation. */
+  metrics(evaluation: E): Record<string, number>;
+}
 
 const JOB_TRAINING_FIELDS = ['tasksPerStep', 'evalTasks', 'monitorTasks'] as const;
 const TRAINER_FIELDS = Object.keys(validateVectorTrainConfig({}));
 
-/** Validates and completes a job; every problem is a ConfigError naming the field (task.modules, training.loss, …). */
-export function resolveVectorJob(job: Omit<VectorTrainJob, 'out'>): ResolvedVectorJob {
-  return resolve(job).job;
+/** Validates and completes a job of `objective`'s workload; every problem is a ConfigError naming the field. */
+export function resolveVectorJobOf(job: Omit<VectorTrainJob, 'out'>, objective: VectorObjective): ResolvedVectorJob {
+  return resolve(job, objective).job;
 }
 
-function resolve(job: Omit<VectorTrainJob, 'out'>): { job: ResolvedVectorJob; task: Hyperteacher | SubroutineTask } {
+function resolve(job: Omit<VectorTrainJob, 'out'>, objective: VectorObjective): { job: ResolvedVectorJob; task: VectorTask } {
   const seed = requireInt(job.seed, 'seed', 0);
   const taskIn = requireObject(job.task, 'task');
-  const workload = taskIn.kind;
-  if (!isVectorWorkload(workload)) throw new ConfigError('task.kind', `one of ${VECTOR_WORKLOADS.map((k) => JSON.stringify(k)).join(', ')}`, workload);
-  const defaults = VECTOR_JOB_DEFAULTS[workload];
+  const { workload, defaults } = objective;
+  if (taskIn.kind !== workload) throw new ConfigError('task.kind', JSON.stringify(workload), taskIn.kind);
 
-  const taskJson: Record<string, unknown> = { ...defaults.task, ...taskIn, seed: taskIn.seed ?? seed };
-  if (workload === 'subroutines' && taskIn.variant === undefined) taskJson.variant = defaults.task.variant;
-  const task = workload === 'hyperteacher' ? validateHyperteacherSpec(taskJson, 'task') : validateSubroutineSpec(taskJson, 'task');
-  const built = createTask(task, 'task') as Hyperteacher | SubroutineTask;
-  const shape = { inputSize: built.inputSize, outputSize: built instanceof Hyperteacher ? built.outputSize : 4 };
+  const given = Object.fromEntries(Object.entries(taskIn).filter(([, v]) => v !== undefined));
+  const task = validateTaskSpec({ ...defaults.task, ...given, seed: taskIn.seed ?? seed }, 'task') as ResolvedVectorJob['task'];
+  const built = createTask(task, 'task') as VectorTask;
+  const shape = { inputSize: built.inputSize, outputSize: built.outputSize };
 
   const modelIn = requireObject(job.model ?? {}, 'model');
   if (modelIn.inputSize !== undefined && modelIn.inputSize !== shape.inputSize) {
     throw new ConfigError('model.inputSize', `${shape.inputSize} (the width of this task's rows) or nothing`, modelIn.inputSize);
   }
   const modelJson: Record<string, unknown> = { ...defaults.model, ...modelIn, inputSize: shape.inputSize };
-  if (workload === 'hyperteacher') {
+  if (objective.heads && !objective.heads.allowed.includes(String(modelJson.head))) throw new ConfigError('model.head', objective.heads.expected, modelJson.head);
+  if (modelJson.head === 'linear') {
+    // The head outputs the task's outputs directly (regression values, or one logit per item).
     if (modelIn.outputSize !== undefined && modelIn.outputSize !== shape.outputSize) {
       throw new ConfigError('model.outputSize', `${shape.outputSize} (the task's outputSize) or nothing`, modelIn.outputSize);
     }
     modelJson.outputSize = shape.outputSize;
-    if (modelJson.head !== 'linear') throw new ConfigError('model.head', '"linear" for the hyperteacher (a regression)', modelJson.head);
-  } else if (modelJson.head === 'linear') {
-    // The row is read as one vector and the head outputs one logit per item.
-    if (modelIn.outputSize !== undefined && modelIn.outputSize !== 4) throw new ConfigError('model.outputSize', '4 (one logit per item) for the linear head', modelIn.outputSize);
-    modelJson.outputSize = 4;
   }
   const model = validateMlpConfig(modelJson, 'model');
 
@@ -140,8 +117,7 @@ function resolve(job: Omit<VectorTrainJob, 'out'>): { job: ResolvedVectorJob; ta
     if (!known.includes(key)) throw new ConfigError(`training.${key}`, `no such field (known: ${known.join(', ')})`, trainingIn[key]);
   }
   const merged: Record<string, unknown> = { ...defaults.training, dataSeed: seed, ...trainingIn };
-  const expectedLoss = workload === 'hyperteacher' ? 'mse' : 'softmax-ce';
-  if (merged.loss !== expectedLoss) throw new ConfigError('training.loss', `${JSON.stringify(expectedLoss)} for the ${workload} workload`, merged.loss);
+  if (merged.loss !== objective.loss) throw new ConfigError('training.loss', `${JSON.stringify(objective.loss)} for the ${workload} workload`, merged.loss);
   const { tasksPerStep = 32, evalTasks = 1024, monitorTasks = 0, ...trainer } = merged;
   const training: VectorJobTraining = {
     ...validateVectorTrainConfig(trainer, 'training'),
@@ -165,28 +141,25 @@ export interface VectorJobOptions {
   engine?: VectorEngine;
 }
 
-export interface VectorJobResult {
+export interface VectorJobResult<E = unknown> {
   /** The checkpoint directory, or undefined when the job had no `out`. */
   checkpoint?: string;
   job: ResolvedVectorJob;
   /** True when an existing checkpoint of this exact job was reused instead of training. */
   reused: boolean;
   training: { steps: number; wallSeconds: number; msPerStep: number; historyPoints: number };
-  evaluation: VectorEvaluation;
-  /** flattenEvaluation(evaluation): idR2, oodR2, gap, … or only_A, only_B, both, … */
+  /** The workload's evaluation (hyperteacher: R² per split; subroutines: accuracy per split). */
+  evaluation: E;
+  /** objective.metrics(evaluation): idR2, oodR2, gap, … or only_A, only_B, both, … */
   metrics: Record<string, number>;
 }
 
-/** Builds the task of a resolved job (through the task registry, as loading a checkpoint does). */
-export function taskOfJob(job: ResolvedVectorJob): Hyperteacher | SubroutineTask {
-  return createTask(job.task) as Hyperteacher | SubroutineTask;
-}
-
-export async function trainVectorJob(input: VectorTrainJob, options: VectorJobOptions = {}): Promise<VectorJobResult> {
-  const { job, task } = resolve(input);
+/** Trains one job of `objective`'s workload (the public entry point is lib/workloads' trainVectorJob). */
+export async function runVectorJob<E>(input: VectorTrainJob, objective: VectorObjective<VectorTask, E>, options: VectorJobOptions = {}): Promise<VectorJobResult<E>> {
+  const { job, task } = resolve(input, objective);
   await initBackend();
   if (input.out && !options.fresh) {
-    const saved = savedResult(input.out, job);
+    const saved = savedResult(input.out, job, objective);
     if (saved) {
       options.log?.(`${input.out} already holds this exact job; reusing it (pass --fresh to retrain)`);
       return saved;
@@ -194,7 +167,8 @@ export async function trainVectorJob(input: VectorTrainJob, options: VectorJobOp
   }
   const model = new MlpModel(job.model, job.seed);
   try {
-    const { data, monitor } = trainingData(job, task);
+    const data = objective.data(task, job.training);
+    const monitor = objective.monitor?.(task, job.training);
     const partial = input.out ? partialDir(input.out) : undefined;
     const identity = { task: job.task, model: job.model, training: job.training, seed: job.seed };
     const resume = partial && !options.fresh ? readPartial<VectorTrainPoint>(partial, model.params, identity) : undefined;
@@ -212,8 +186,8 @@ export async function trainVectorJob(input: VectorTrainJob, options: VectorJobOp
     } finally {
       disposePartial(resume);
     }
-    const evaluation = evaluate(job, model, task);
-    const metrics = flattenEvaluation(evaluation);
+    const evaluation = objective.evaluate(model, task, { tasks: job.training.evalTasks });
+    const metrics = objective.metrics(evaluation);
     const { history, ...summary } = result;
     if (input.out) {
       saveModelCheckpoint(input.out, model, task, {
@@ -237,47 +211,8 @@ export async function trainVectorJob(input: VectorTrainJob, options: VectorJobOp
   }
 }
 
-/** The final evaluation of a job's model: what the checkpoint records and `evaluateSavedVectorModel` reproduces. */
-function evaluate(job: ResolvedVectorJob, model: VectorModel, task: Hyperteacher | SubroutineTask): VectorEvaluation {
-  return evaluateVectorModel(model, task, { tasks: job.training.evalTasks });
-}
-
-/**
- * Re-evaluates a loaded checkpoint exactly as its job did (same evaluation sets and sizes), so the result equals
- * the metrics saved in complens.json. `meta` is the loaded checkpoint's metadata.
- */
-export function evaluateSavedVectorModel(
-  model: VectorModel,
-  task: Hyperteacher | SubroutineTask,
-  meta: { training: Record<string, unknown> },
-  options: { splits?: readonly string[] } = {},
-): VectorEvaluation {
-  const config = meta.training.config as Partial<VectorJobTraining> | undefined;
-  return evaluateVectorModel(model, task, { tasks: config?.evalTasks, splits: options.splits });
-}
-
-function trainingData(job: ResolvedVectorJob, task: Hyperteacher | SubroutineTask): { data: VectorData; monitor?: (model: VectorModel) => Record<string, number> } {
-  if (task instanceof Hyperteacher) {
-    const n = job.training.monitorTasks;
-    const monitor = n > 0 ? (model: VectorModel) => {
-      const e = evaluateHyperteacher(model, task, { tasks: n, splits: ['test', 'ood'], label: 'monitor' });
-      return { idR2: e.summary.idR2, oodR2: e.summary.oodR2 };
-    } : undefined;
-    return { data: task.trainStream(job.training.tasksPerStep, job.training.dataSeed), monitor };
-  }
-  const train = task.split('base_train');
-  const monitor = (model: VectorModel) => {
-    const acc = (name: 'base_val' | 'only_A_val' | 'only_B_val') => {
-      const split = task.split(name);
-      return oddOneOutAccuracy(predictVectors(model, split.batch), split.labels);
-    };
-    return { base_val: acc('base_val'), only_A_val: acc('only_A_val'), only_B_val: acc('only_B_val') };
-  };
-  return { data: { batch: train.batch, labels: train.labels }, monitor };
-}
-
 /** The result stored in `dir` if it is a checkpoint of exactly `job`; undefined otherwise (or if unreadable). */
-function savedResult(dir: string, job: ResolvedVectorJob): VectorJobResult | undefined {
+function savedResult<E>(dir: string, job: ResolvedVectorJob, objective: VectorObjective<VectorTask, E>): VectorJobResult<E> | undefined {
   if (!fs.existsSync(path.join(dir, META_FILE))) return undefined;
   let meta;
   try {
@@ -286,7 +221,7 @@ function savedResult(dir: string, job: ResolvedVectorJob): VectorJobResult | und
     return undefined;
   }
   if (JSON.stringify(meta.extra?.job) !== JSON.stringify(job)) return undefined;
-  const t = meta.training as { steps: number; wallSeconds: number; msPerStep: number; history?: VectorTrainPoint[]; metrics: VectorEvaluation };
+  const t = meta.training as { steps: number; wallSeconds: number; msPerStep: number; history?: VectorTrainPoint[]; metrics: E };
   if (!t?.metrics) return undefined;
   return {
     checkpoint: dir,
@@ -294,17 +229,6 @@ function savedResult(dir: string, job: ResolvedVectorJob): VectorJobResult | und
     reused: true,
     training: { steps: t.steps, wallSeconds: t.wallSeconds, msPerStep: t.msPerStep, historyPoints: t.history?.length ?? 0 },
     evaluation: t.metrics,
-    metrics: flattenEvaluation(t.metrics),
+    metrics: objective.metrics(t.metrics),
   };
-}
-
-/** Default checkpoint directory for a job: runs/<workload>-<key settings>-s<seed>. */
-export function defaultVectorOut(job: ResolvedVectorJob): string {
-  const width = job.model.hiddenSizes.join('x') || '0';
-  if (job.workload === 'hyperteacher') {
-    const t = job.task as HyperteacherSpec;
-    return path.join('runs', `hyperteacher-M${t.modules}K${t.maxActive}-${t.support}-f${t.fracOod}-mlp${width}-s${job.seed}`);
-  }
-  const t = job.task as SubroutineSpec;
-  return path.join('runs', `subroutines-${t.variant}-mlp${width}-s${job.seed}`);
 }

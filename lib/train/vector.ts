@@ -8,6 +8,7 @@ import { Params, VectorBatch, VectorModel } from '../models/types';
 import { ComplensError } from '../util/errors';
 import { Rng } from '../util/random';
 import { requireInt, requireNumber, requireObject, requireOneOf } from '../util/validate';
+import { metricDetail, TrainingLog } from './loop';
 import { optimizerSlots, PartialState, restoreOptimizer } from './partial';
 import { fastVectorUnsupported, trainVectorModelFast } from './population/fast-vector';
 import { MlpModel } from '../models/mlp';
@@ -143,15 +144,9 @@ export async function trainVectorModel(
   const decayed = model.paramSpecs.filter((s) => s.maskable && s.shape.length >= 2).map((s) => model.params[s.name]);
   const resume = options.resume;
   if (resume) await restoreOptimizer(optimizer, resume.optimizer);
-  const history: VectorTrainPoint[] = [...(resume?.history ?? [])];
-  const startStep = resume?.step ?? 0;
-  // History times continue from the resumed run's last point.
-  const started = Date.now() - (history.length ? history[history.length - 1].seconds * 1000 : 0);
-  let lastSave = startStep;
-  let lossSum = 0;
-  let lossCount = 0;
+  const log = new TrainingLog<VectorTrainPoint>({ ...config, saveEvery: options.onSaveState ? options.saveEvery : 0, onProgress: options.onProgress }, resume);
 
-  for (let step = startStep + 1; step <= config.maxSteps; step++) {
+  for (let step = log.startStep + 1; step <= config.maxSteps; step++) {
     const rows = next(step - 1);
     const lossValue = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => vectorLoss(model, rows, config.loss), variables);
@@ -162,26 +157,13 @@ export async function trainVectorModel(
       }
       return value.dataSync()[0];
     });
-    if (!Number.isFinite(lossValue)) throw new ComplensError(`training diverged at step ${step}: loss is ${lossValue}; lower training.learningRate`);
-    lossSum += lossValue;
-    lossCount++;
-    if (step % config.evalEvery === 0 || step === config.maxSteps) {
-      const metrics = options.evaluate?.(model, step) ?? {};
-      history.push({ step, loss: lossSum / lossCount, metrics, seconds: (Date.now() - started) / 1000 });
-      lossSum = 0;
-      lossCount = 0;
-      const detail = [`loss ${history[history.length - 1].loss.toFixed(4)}`, ...Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)];
-      options.onProgress?.(step, config.maxSteps, detail.join(' · '));
-      if (options.onSaveState && options.saveEvery && step - lastSave >= options.saveEvery && step < config.maxSteps) {
-        const slots = await optimizerSlots(optimizer);
-        await options.onSaveState({ step, history: [...history], optimizer: slots });
-        lastSave = step;
-      }
-    }
+    if (!log.addStep(step, lossValue)) continue;
+    const metrics = options.evaluate?.(model, step) ?? {};
+    log.point(step, { metrics }, metricDetail(metrics));
+    if (options.onSaveState && log.saveDue(step)) await options.onSaveState({ step, history: [...log.history], optimizer: await optimizerSlots(optimizer) });
   }
   optimizer.dispose();
-  const wallSeconds = (Date.now() - started) / 1000;
-  return { steps: config.maxSteps, history, wallSeconds, msPerStep: (wallSeconds * 1000) / config.maxSteps };
+  return { steps: config.maxSteps, history: log.history, ...log.timing(config.maxSteps) };
 }
 
 /** Mean loss of the model on labelled rows (inside the caller's tidy/gradient scope). */

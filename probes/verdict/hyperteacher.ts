@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendHeader } from '../../lib/backend';
-import { evaluateHyperteacher } from '../../lib/eval/vector';
+import { evaluateHyperteacher } from '../../lib/workloads/hyperteacher/evaluate';
 import { createModel } from '../../lib/models/registry';
 import { VectorModel } from '../../lib/models/types';
 import { Hyperteacher, HyperteacherBatch, lastSampleRows } from '../../lib/tasks/hyperteacher';

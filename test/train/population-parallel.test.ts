@@ -1,6 +1,7 @@
 import { initBackend } from '../../lib/backend';
 import { trainVectorJobsParallel } from '../../lib/train/population';
-import { trainVectorJob, VectorTrainJob } from '../../lib/train/vector-job';
+import { VectorTrainJob } from '../../lib/train/vector-job';
+import { trainVectorJob } from '../../lib/workloads';
 
 beforeAll(() => initBackend('wasm'));
 

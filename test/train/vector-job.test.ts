@@ -5,13 +5,14 @@ import { parseArgs } from '../../cli/args';
 import { trainCommand } from '../../cli/commands/train';
 import { vectorJobFromArgs, vectorOnlyFlags, wantsVectorTraining } from '../../cli/commands/train-vector';
 import { initBackend } from '../../lib/backend';
-import { evaluateVectorModel } from '../../lib/eval/vector';
+import { evaluateVectorModel } from '../../lib/workloads';
 import { readCheckpointMeta } from '../../lib/io/checkpoint';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
 import { VectorModel } from '../../lib/models/types';
 import { Hyperteacher } from '../../lib/tasks/hyperteacher';
 import { SubroutineTask } from '../../lib/tasks/subroutines';
-import { evaluateSavedVectorModel, resolveVectorJob, trainVectorJob, VectorTrainJob } from '../../lib/train/vector-job';
+import { VectorTrainJob } from '../../lib/train/vector-job';
+import { evaluateSavedVectorModel, resolveVectorJob, trainVectorJob } from '../../lib/workloads';
 import { ConfigError, UsageError } from '../../lib/util/errors';
 
 beforeAll(() => initBackend());

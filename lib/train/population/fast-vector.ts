@@ -11,6 +11,7 @@ import { VectorModel } from '../../models/types';
 import { AdamState } from '../../search/population/adam';
 import { simdKernels } from '../../search/population/simd';
 import { ComplensError } from '../../util/errors';
+import { metricDetail, TrainingLog } from '../loop';
 import type { LabelledVectors, VectorTrainConfig, VectorTrainOptions, VectorTrainPoint, VectorTrainResult } from '../vector';
 import { fastMlpUnsupported, MlpMember } from './mlp';
 
@@ -30,10 +31,9 @@ export async function trainVectorModelFast(
 ): Promise<VectorTrainResult> {
   const heap = wasmHeap();
   const resume = options.resume;
-  const startStep = resume?.step ?? 0;
-  const history: VectorTrainPoint[] = [...(resume?.history ?? [])];
-  const started = Date.now() - (history.length ? history[history.length - 1].seconds * 1000 : 0);
-  if (startStep >= config.maxSteps) return { steps: config.maxSteps, history, wallSeconds: 0, msPerStep: 0 };
+  const log = new TrainingLog<VectorTrainPoint>({ ...config, saveEvery: options.onSaveState ? options.saveEvery : 0, onProgress: options.onProgress }, resume);
+  const startStep = log.startStep;
+  if (startStep >= config.maxSteps) return { steps: config.maxSteps, history: log.history, wallSeconds: 0, msPerStep: 0 };
   // The workspace is sized by the first batch; a later larger one (never in the workloads) gets a bigger member.
   const first = next(startStep);
   let member = new MlpMember(heap, simdKernels(heap), model.config, first.batch.batchSize);
@@ -48,9 +48,6 @@ export async function trainVectorModelFast(
     member.dispose();
     throw err;
   }
-  let lastSave = startStep;
-  let lossSum = 0;
-  let lossCount = 0;
   try {
     for (let step = startStep + 1; step <= config.maxSteps; step++) {
       const rows = step === startStep + 1 ? first : next(step - 1);
@@ -63,30 +60,19 @@ export async function trainVectorModelFast(
         member = bigger;
       }
       const lossValue = member.lossAndGrads(rows, config.loss);
-      if (!Number.isFinite(lossValue)) throw new ComplensError(`training diverged at step ${step}: loss is ${lossValue}; lower training.learningRate`);
+      const atPoint = log.addStep(step, lossValue); // throws, before the update, when training diverged
       adam.step(member.kernels, member.params, member.grads, member.m, member.v, member.size);
       if (decay !== 1) for (const d of decayed) member.kernels.scale(member.params + d.byte, d.length, decay);
-      lossSum += lossValue;
-      lossCount++;
-      if (step % config.evalEvery === 0 || step === config.maxSteps) {
-        writeWeights(model, member);
-        const metrics = options.evaluate?.(model, step) ?? {};
-        history.push({ step, loss: lossSum / lossCount, metrics, seconds: (Date.now() - started) / 1000 });
-        lossSum = 0;
-        lossCount = 0;
-        const detail = [`loss ${history[history.length - 1].loss.toFixed(4)}`, ...Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`)];
-        options.onProgress?.(step, config.maxSteps, detail.join(' · '));
-        if (options.onSaveState && options.saveEvery && step - lastSave >= options.saveEvery && step < config.maxSteps) {
-          await options.onSaveState({ step, history: [...history], optimizer: saveSlots(member, model, adam, step) });
-          lastSave = step;
-        }
-      }
+      if (!atPoint) continue;
+      writeWeights(model, member);
+      const metrics = options.evaluate?.(model, step) ?? {};
+      log.point(step, { metrics }, metricDetail(metrics));
+      if (options.onSaveState && log.saveDue(step)) await options.onSaveState({ step, history: [...log.history], optimizer: saveSlots(member, model, adam, step) });
     }
   } finally {
     member.dispose();
   }
-  const wallSeconds = (Date.now() - started) / 1000;
-  return { steps: config.maxSteps, history, wallSeconds, msPerStep: (wallSeconds * 1000) / config.maxSteps };
+  return { steps: config.maxSteps, history: log.history, ...log.timing(config.maxSteps) };
 }
 
 function readWeights(model: MlpModel): Record<string, Float32Array> {

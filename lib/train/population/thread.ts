@@ -3,7 +3,9 @@
  * backend once, trains one vector job and returns its result (plain data: metrics, evaluation, training summary).
  */
 import { initBackend } from '../../backend';
-import { trainVectorJob, VectorJobResult, VectorTrainJob } from '../vector-job';
+import { VectorJobResult, VectorTrainJob } from '../vector-job';
+// A worker's entry point: the vector workloads (and their objectives) are looked up by name in its own registry.
+import { trainVectorJob } from '../../workloads/vector-jobs';
 import type { VectorEngine } from '../vector';
 
 export interface VectorJobTask {
