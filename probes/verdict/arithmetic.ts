@@ -21,7 +21,7 @@ import { EncodedExample } from '../../lib/tasks/types';
 import { evaluateExamples, requireFit } from '../../lib/train/evaluate';
 import { ComplensError } from '../../lib/util/errors';
 import { analyzeEquivalence, arithmeticRelations, EquivalenceResult, representationCheck } from '../equivalence';
-import { clamp01, positionProbe, PositionProbeResult, scoreEvidence } from './evidence';
+import { clamp01, positionProbe, PositionProbeResult, scoredVerdict } from './evidence';
 import { DEFAULT_THRESHOLDS, EvidenceRow, Verdict } from './types';
 
 export interface ArithmeticVerdictOptions {
@@ -138,11 +138,8 @@ export function arithmeticVerdict(model: SequenceModel, task: ArithmeticTask, op
       internal: false,
     },
   );
-  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   return {
-    ...scoreEvidence(evidence, thresholds),
-    thresholds,
-    evidence,
+    ...scoredVerdict(evidence, options.thresholds),
     // Chance of an exact 4-digit answer is 1e-4: effectively 0.
     behaviour: { split: 'test', exactMatch, chance: 0 },
     workload: 'arithmetic',

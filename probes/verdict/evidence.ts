@@ -50,6 +50,11 @@ export function scoreEvidence(evidence: readonly EvidenceRow[], thresholds = DEF
   return { score, label: labelFor(score, thresholds) };
 }
 
+/** The part of every workload's verdict that comes from its evidence rows: score, label, thresholds and the rows. */
+export function scoredVerdict(evidence: EvidenceRow[], thresholds = DEFAULT_THRESHOLDS) {
+  return { ...scoreEvidence(evidence, thresholds), thresholds, evidence };
+}
+
 export function clamp01(x: number): number {
   return Math.max(0, Math.min(1, x));
 }

@@ -14,7 +14,7 @@ import { SequenceModel } from '../../lib/models/types';
 import { LookupTask } from '../../lib/tasks/lookup';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { extractLookupAutomaton } from '../automata/lookup-model';
-import { clamp01, positionProbe, PositionProbeResult, scoreEvidence } from './evidence';
+import { clamp01, positionProbe, PositionProbeResult, scoredVerdict } from './evidence';
 import { DEFAULT_THRESHOLDS, EvidenceRow, Verdict } from './types';
 
 export interface LookupVerdictOptions {
@@ -93,11 +93,8 @@ export function lookupVerdict(model: SequenceModel, task: LookupTask, options: L
     baseline: chance,
     internal: false,
   });
-  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   return {
-    ...scoreEvidence(evidence, thresholds),
-    thresholds,
-    evidence,
+    ...scoredVerdict(evidence, options.thresholds),
     behaviour: { split: testSplit, exactMatch, chance, label: 'zero-shot' },
     workload: 'lookup',
     backend: backendHeader(),
