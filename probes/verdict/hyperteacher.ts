@@ -16,7 +16,7 @@ import { VectorModel } from '../../lib/models/types';
 import { Hyperteacher, HyperteacherBatch, lastSampleRows } from '../../lib/tasks/hyperteacher';
 import { ComplensError } from '../../lib/util/errors';
 import { decodeModuleWeights, denseRows } from '../linear';
-import { clamp01, scoreEvidence } from './evidence';
+import { clamp01, scoredVerdict } from './evidence';
 import { DEFAULT_THRESHOLDS, EvidenceRow, Verdict } from './types';
 
 export interface HyperteacherVerdictOptions {
@@ -90,11 +90,8 @@ export function hyperteacherVerdict(model: VectorModel, task: Hyperteacher, opti
       normalized: clamp01((trained.r2Id - baseline.r2Id) / (1 - baseline.r2Id)),
     },
   ];
-  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   return {
-    ...scoreEvidence(evidence, thresholds),
-    thresholds,
-    evidence,
+    ...scoredVerdict(evidence, options.thresholds),
     behaviour: { split: 'ood', exactMatch: behaviour.oodR2, chance: 0, metric: 'R²' },
     workload: 'hyperteacher',
     backend: backendHeader(),
