@@ -11,6 +11,8 @@ import type { AnyModel } from '../models/types';
 import type { TaskEntry } from '../tasks/registry';
 import type { Task } from '../tasks/types';
 import type { SkippedSplit } from '../train/evaluate';
+import type { JobOptions } from '../train/job';
+import type { VectorJobOptions } from '../train/vector-job';
 
 export type { SkippedSplit };
 
@@ -102,25 +104,8 @@ export interface WorkloadBench {
   description: string;
 }
 
-export interface JobProgressOptions {
-  /** Retrain even when `out` already holds a checkpoint of exactly this job, and discard a saved partial run. */
-  fresh?: boolean;
-  /** Steps between resumable saves (default 500). */
-  saveEvery?: number;
-  onProgress?: (step: number, maxSteps: number, detail: string) => void;
-  log?: (line: string) => void;
-  /**
-   * Byte-reproducible output (fixtures): a fixed creation date and no wall-clock fields in complens.json, so the
-   * same seeds on the same backend give the same files.
-   */
-  reproducible?: boolean;
-  /** Fixed creation date of the checkpoint. */
-  created?: string;
-  /** Recorded in complens.json `extra` (e.g. the command that made a fixture). */
-  extra?: Record<string, unknown>;
-  /** Training implementation where a workload has several (vector workloads: 'fast' | 'tfjs' | 'auto'); not part of the job. */
-  engine?: 'fast' | 'tfjs' | 'auto';
-}
+/** How a job runs (not part of what it is): the sequence job's options plus the vector job's creation date and engine. */
+export type JobProgressOptions = JobOptions & Pick<VectorJobOptions, 'created' | 'engine'>;
 
 /** What a finished (or reused) job returns. */
 export interface WorkloadJobResult<E = unknown> {
