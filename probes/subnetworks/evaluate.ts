@@ -3,6 +3,7 @@
  * for the two model kinds, and `evaluateModes` runs every (mode × set) pair with one override per mode.
  */
 import { AnyModel, Params, SequenceModel, VectorModel } from '../../lib/models/types';
+import { oddOneOutAccuracy } from '../../lib/tasks/subroutines';
 import { EncodedExample } from '../../lib/tasks/types';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { LabelledVectors, predictVectors } from '../../lib/train/vector';
@@ -25,15 +26,9 @@ export function sequenceScorer(model: SequenceModel, examples: readonly EncodedE
   return (params) => (examples.length ? evaluateExamples(model, examples, { params }).exactMatch : NaN);
 }
 
+/** Fraction of rows whose highest of `width` outputs is at the label: the subroutine task's own accuracy rule. */
 export function argmaxAccuracy(outputs: ArrayLike<number>, labels: ArrayLike<number>, width: number): number {
-  if (outputs.length !== labels.length * width) throw new ComplensError(`argmaxAccuracy: ${outputs.length} outputs for ${labels.length} rows of ${width}`);
-  let right = 0;
-  for (let r = 0; r < labels.length; r++) {
-    let best = 0;
-    for (let i = 1; i < width; i++) if (outputs[r * width + i] > outputs[r * width + best]) best = i;
-    if (best === labels[r]) right++;
-  }
-  return labels.length ? right / labels.length : NaN;
+  return oddOneOutAccuracy(outputs, labels, width);
 }
 
 export interface ModeAccuracy {
