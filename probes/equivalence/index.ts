@@ -5,7 +5,7 @@ export { arithmeticRelations } from './arithmetic';
 export type { ArithmeticRelationOptions } from './arithmetic';
 export { lookupRelations, lookupRelationsForTask, parseLookupPrompt, decodeLookupValue } from './lookup';
 export type { LookupRelationOptions } from './lookup';
-export { defaultRelations } from './relations';
+export { defaultRelations, registerRelations } from './relations';
 export { representationCheck } from './representation';
 export type { RepresentationOptions } from './representation';
 export { scoreRelations, predictionOf } from './score';
