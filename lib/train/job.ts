@@ -3,7 +3,6 @@
  * its last saved state), evaluate every split and save the checkpoint atomically. Used by `complens train`, the
  * fixtures script and the notebooks, so all three produce the same kind of checkpoint.
  */
-import * as fs from 'fs';
 import { saveModelCheckpoint } from '../io/model-checkpoint';
 import { createModel } from '../models/registry';
 import { SequenceModel } from '../models/types';
@@ -12,7 +11,7 @@ import { isSequenceTask, SequenceTask } from '../tasks/types';
 import { ComplensError, ConfigError } from '../util/errors';
 import { SequenceTrainConfig, validateTrainConfig } from './config';
 import { evaluateExamples } from './evaluate';
-import { disposePartial, partialDir, readPartial, writePartial } from './partial';
+import { removePartial, trainResumably } from './partial';
 import { TrainResult, trainSequenceModel, TrainState } from './sequence';
 
 export { partialDir } from './partial';
@@ -86,19 +85,11 @@ export async function trainAndSave(job: TrainJob, options: JobOptions = {}): Pro
   const task = taskFromConfig(job.task);
   const model = modelFromConfig(job.model, task, job.seed);
   const training = validateTrainConfig(job.training);
-  const partial = partialDir(job.out);
   try {
     const identity = { task: task.spec, model: model.config, training, seed: job.seed };
-    const resume = options.fresh ? undefined : readPartial<TrainState['history'][number]>(partial, model.params, identity);
-    if (resume) options.log?.(`resuming from step ${resume.step} (${partial})`);
-    const result = await trainSequenceModel(model, task, training, {
-      resume,
-      onProgress: options.onProgress,
-      saveEvery: options.saveEvery ?? 500,
-      onSaveState: (state) => writePartial(partial, model.params, state, identity),
-      auxSeed: job.seed,
-    });
-    disposePartial(resume);
+    const result = await trainResumably<TrainState['history'][number], TrainResult>(job.out, model.params, identity, options, (resume, onSaveState) =>
+      trainSequenceModel(model, task, training, { resume, onProgress: options.onProgress, saveEvery: options.saveEvery ?? 500, onSaveState, auxSeed: job.seed }),
+    );
     const evaluation = task.splitNames().map((split) => {
       const e = evaluateExamples(model, task.split(split).examples);
       return { split, count: e.count, exactMatch: e.exactMatch, tokenAccuracy: e.tokenAccuracy };
@@ -113,7 +104,7 @@ export async function trainAndSave(job: TrainJob, options: JobOptions = {}): Pro
       created: options.reproducible ? '2026-01-01T00:00:00.000Z' : undefined,
       extra: options.extra,
     });
-    fs.rmSync(partial, { recursive: true, force: true });
+    removePartial(job.out);
     return { checkpoint: job.out, training: { ...summary, historyPoints: history.length }, evaluation };
   } finally {
     model.dispose();

@@ -5,9 +5,10 @@
  * - a history point every `evalEvery` steps and at the last step, with the mean loss since the previous point;
  * - the clock continues on resume: a point's `seconds` and `wallSeconds` count training time since step 0 across
  *   the runs that made it (the resumed run starts from the last saved point's time);
- * - the state is saved at the first history point at least `saveEvery` steps after the last save (the last step
- *   is a history point too, so a run cut short by a smaller maxSteps can be continued): the running loss mean
- *   restarts there, so a resumed run's loss means equal an uninterrupted one's whatever `saveEvery` is;
+ * - the state is saved at the first history point at least `saveEvery` steps after the last save: the running loss
+ *   mean restarts there, so a resumed run's loss means equal an uninterrupted one's whatever `saveEvery` is. The
+ *   last step is a save point only with `saveAtLastStep` (the sequence trainer: its callers cut runs short with a
+ *   smaller maxSteps and continue them; a vector job saves its checkpoint right after the last step instead);
  * - `msPerStep` = wallSeconds / steps, the training time per step over the whole run.
  */
 import { ComplensError } from '../util/errors';
@@ -24,6 +25,8 @@ export interface LoopSettings {
   evalEvery: number;
   /** Steps between saves of the resumable state (0 or undefined: never). */
   saveEvery?: number;
+  /** Whether the last step may be a save point (default false). */
+  saveAtLastStep?: boolean;
   onProgress?: (step: number, maxSteps: number, detail: string) => void;
 }
 
@@ -65,7 +68,7 @@ export class TrainingLog<P extends LoopPoint> {
   /** At a history point: whether to save the resumable state now (and if so, counted as saved). */
   saveDue(step: number): boolean {
     const every = this.settings.saveEvery ?? 0;
-    if (every <= 0 || step - this.lastSave < every) return false;
+    if (every <= 0 || step - this.lastSave < every || (step >= this.settings.maxSteps && !this.settings.saveAtLastStep)) return false;
     this.lastSave = step;
     return true;
   }

@@ -76,6 +76,33 @@ export function readPartial<Point>(dir: string, params: Record<string, tf.Variab
   return { step: extra.step, history: extra.history, optimizer, aux: Object.keys(aux).length ? aux : undefined };
 }
 
+/**
+ * The resumable part of every job: continue from a saved partial run of exactly this job under `out` (unless
+ * `fresh`), and hand the trainer a saver for new states; none when the job has no `out`. The caller saves the
+ * checkpoint and then removes the partial run (removePartial).
+ */
+export async function trainResumably<Point, R>(
+  out: string | undefined,
+  params: Record<string, tf.Variable>,
+  identity: PartialIdentity,
+  options: { fresh?: boolean; log?: (line: string) => void },
+  train: (resume: PartialState<Point> | undefined, onSaveState: ((state: PartialState<Point>) => void) | undefined) => Promise<R>,
+): Promise<R> {
+  const dir = out === undefined ? undefined : partialDir(out);
+  const resume = dir && !options.fresh ? readPartial<Point>(dir, params, identity) : undefined;
+  if (resume) options.log?.(`resuming from step ${resume.step} (${dir})`);
+  try {
+    return await train(resume, dir ? (state) => writePartial(dir, params, state, identity) : undefined);
+  } finally {
+    disposePartial(resume);
+  }
+}
+
+/** Removes a finished job's partial run, once its checkpoint is saved. */
+export function removePartial(out: string): void {
+  fs.rmSync(partialDir(out), { recursive: true, force: true });
+}
+
 /** Disposes the tensors of a state returned by readPartial once the trainer has copied them. */
 export function disposePartial<Point>(state: PartialState<Point> | undefined): void {
   if (state) tf.dispose([...state.optimizer.map((s) => s.tensor), ...Object.values(state.aux ?? {})]);

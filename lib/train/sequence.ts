@@ -70,7 +70,7 @@ export async function trainSequenceModel(
       ? train
       : Rng.derive(config.dataSeed, 'stop-check').permutation(train.length).slice(0, config.evalSampleSize).sort((a, b) => a - b).map((i) => train[i]);
   const batchesPerEpoch = config.batchSize === 0 ? 1 : epochBatches(train, config.batchSize, config.dataSeed, 0).length;
-  const log = new TrainingLog<TrainPoint>({ ...config, saveEvery: options.onSaveState ? options.saveEvery : 0, onProgress: options.onProgress }, options.resume);
+  const log = new TrainingLog<TrainPoint>({ ...config, saveEvery: options.onSaveState ? options.saveEvery : 0, saveAtLastStep: true, onProgress: options.onProgress }, options.resume);
   let step = log.startStep;
   if (options.resume) await restoreOptimizer(optimizer, options.resume.optimizer);
   let trainExactMatch = log.history.length ? log.history[log.history.length - 1].trainExactMatch : 0;

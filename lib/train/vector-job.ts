@@ -21,8 +21,8 @@ import { createTask, validateTaskSpec } from '../tasks/registry';
 import { VectorTask } from '../tasks/types';
 import { ConfigError } from '../util/errors';
 import { requireInt, requireObject } from '../util/validate';
-import { disposePartial, partialDir, readPartial, writePartial } from './partial';
-import { trainVectorModel, validateVectorTrainConfig, VectorData, VectorEngine, VectorLoss, VectorTrainConfig, VectorTrainPoint } from './vector';
+import { removePartial, trainResumably } from './partial';
+import { trainVectorModel, validateVectorTrainConfig, VectorData, VectorEngine, VectorLoss, VectorTrainConfig, VectorTrainPoint, VectorTrainResult } from './vector';
 
 /** The trainer's config plus what the job adds. */
 export interface VectorJobTraining extends VectorTrainConfig {
@@ -169,23 +169,10 @@ export async function runVectorJob<E>(input: VectorTrainJob, objective: VectorOb
   try {
     const data = objective.data(task, job.training);
     const monitor = objective.monitor?.(task, job.training);
-    const partial = input.out ? partialDir(input.out) : undefined;
     const identity = { task: job.task, model: job.model, training: job.training, seed: job.seed };
-    const resume = partial && !options.fresh ? readPartial<VectorTrainPoint>(partial, model.params, identity) : undefined;
-    if (resume) options.log?.(`resuming from step ${resume.step} (${partial})`);
-    let result;
-    try {
-      result = await trainVectorModel(model, data, job.training, {
-        engine: options.engine,
-        onProgress: options.onProgress,
-        evaluate: monitor,
-        resume,
-        saveEvery: options.saveEvery ?? 500,
-        onSaveState: partial ? (state) => writePartial(partial, model.params, state, identity) : undefined,
-      });
-    } finally {
-      disposePartial(resume);
-    }
+    const result = await trainResumably<VectorTrainPoint, VectorTrainResult>(input.out, model.params, identity, options, (resume, onSaveState) =>
+      trainVectorModel(model, data, job.training, { engine: options.engine, onProgress: options.onProgress, evaluate: monitor, resume, saveEvery: options.saveEvery ?? 500, onSaveState }),
+    );
     const evaluation = objective.evaluate(model, task, { tasks: job.training.evalTasks });
     const metrics = objective.metrics(evaluation);
     const { history, ...summary } = result;
@@ -196,7 +183,7 @@ export async function runVectorJob<E>(input: VectorTrainJob, objective: VectorOb
         extra: { workload: job.workload, job },
         created: options.created,
       });
-      fs.rmSync(partial!, { recursive: true, force: true });
+      removePartial(input.out);
     }
     return {
       checkpoint: input.out,
