@@ -29,4 +29,5 @@ export const lookupWorkload = sequenceWorkload({
     { name: 'aux-target', type: 'string', choices: ['readout', 'codes'], field: 'training.auxTarget', help: 'auxiliary supervision: linear readout of the state, or fixed codes per state (default: readout)' },
   ],
   defaultOut: (job) => sequenceOut(job, job.task.splitSeed !== undefined ? `gen${job.task.splitSeed}` : path.basename(String(job.task.sample ?? 'sample1'))),
+  bench: { module: 'run', export: 'lookupBench', description: 'population trainer vs PyTorch on the haystack workload (GRU 64, sample1, to 100% train)' },
 });
