@@ -8,16 +8,16 @@ import { createArithmeticTask, validateArithmeticSpec } from './arithmetic';
 import { createLookupTask, lookupSpecFromSeed, lookupTaskFromSample, validateLookupSpec } from './lookup';
 import { createHyperteacher, validateHyperteacherSpec } from './hyperteacher';
 import { createSubroutineTask, validateSubroutineSpec } from './subroutines';
-import { isSequenceTask, SequenceTask, TaskBase } from './types';
+import { isSequenceTask, SequenceTask, Task } from './types';
 
 export interface TaskEntry {
   validate(json: unknown, field: string): { kind: string };
-  create(spec: unknown): TaskBase;
+  create(spec: unknown): Task;
   /**
    * A job's task section that names its data instead of spelling the spec out (the lookup's {sample} or
    * {splitSeed}): the task it describes, or undefined when the section is a full spec.
    */
-  fromShorthand?(section: Record<string, unknown>): TaskBase | undefined;
+  fromShorthand?(section: Record<string, unknown>): Task | undefined;
 }
 
 const tasks = new Map<string, TaskEntry>();
@@ -41,13 +41,13 @@ export function validateTaskSpec(json: unknown, field = 'task'): { kind: string 
   return entryFor(json, field).validate(json, field);
 }
 
-export function createTask(spec: unknown, field = 'task'): TaskBase {
+export function createTask(spec: unknown, field = 'task'): Task {
   const entry = entryFor(spec, field);
   return entry.create(entry.validate(spec, field));
 }
 
 /** The task of a job's task section: a family's shorthand (lookup: {sample} or {splitSeed}) or a full spec. */
-export function taskFromSection(section: Record<string, unknown>, field = 'task'): TaskBase {
+export function taskFromSection(section: Record<string, unknown>, field = 'task'): Task {
   return entryFor(section, field).fromShorthand?.(section) ?? createTask(section, field);
 }
 
