@@ -8,7 +8,9 @@ import * as path from 'path';
 import type { TopLevelSpec } from 'vega-lite';
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
-import { SequenceModel, VectorModel } from '../../lib/models/types';
+import { AnyModel, SequenceModel, VectorModel } from '../../lib/models/types';
+import { TaskBase } from '../../lib/tasks/types';
+import { workloadOf } from '../../lib/workloads';
 import { LookupTask, tableIndex } from '../../lib/tasks/lookup';
 import { SubroutineTask } from '../../lib/tasks/subroutines';
 import { writeFileAtomic } from '../../lib/util/atomic';
@@ -76,41 +78,60 @@ export const ablateCommand: Command = {
     try {
       if (!quiet) console.error(`complens ablate · ${backendHeader()} · ${dir} → ${out}`);
       const progress = progressReporter(quiet);
-      if (task instanceof SubroutineTask) {
-        if (model.kind !== 'vector') throw new ComplensError(`${dir}: a subroutine-task checkpoint must hold a vector model (got ${model.kind})`);
-        const subroutine = target === 'A' || target === 'B' ? target : target === 'all' || target === 'both' ? 'both' : undefined;
-        if (!subroutine) throw new UsageError(`ablate: --subroutine for a subroutine-task checkpoint is A, B or all; got ${JSON.stringify(target)}`);
-        const search = grid
-          ? await subroutineMaskSearch({ model: model as VectorModel, task, subroutine, candidates: grid, base: mask, onProgress: progress })
-          : undefined;
-        const result = await subroutineAnalysis({
-          model: model as VectorModel,
-          task,
-          subroutine,
-          seeds,
-          config: { mask, maskBySubroutine: search?.maskBySubroutine, heldOut: f['held-out'] as 'val' | 'test', randomInit: f['random-init'] !== false },
-          onProgress: progress,
-        });
-        progress.done();
-        await writeSubroutineOutputs(out, result, search);
-        if (search && !f.json) printSearch(search);
-        printSubroutine(result, Boolean(f.json), search);
-      } else if (task instanceof LookupTask) {
-        if (model.kind !== 'sequence') throw new ComplensError(`${dir}: a lookup-task checkpoint must hold a sequence model (got ${model.kind})`);
-        if (grid) throw new UsageError('ablate: --grid (the D.7 mask search) applies to subroutine-task checkpoints; lookup tables use one mask config');
-        const tables = tablesFromTarget(target, task.spec.tables.length);
-        const result = await tableSubnetworks(model as SequenceModel, task, { tables, mask: { ...mask, seed: seeds[0] }, includeComposed: Boolean(f['with-composed']) }, { onProgress: progress });
-        progress.done();
-        await writeTableOutputs(out, result);
-        printTables(result, Boolean(f.json));
-      } else {
-        throw new ComplensError(`${dir}: ablate handles subroutine-task and lookup-task checkpoints; this one has task kind ${JSON.stringify((task.spec as { kind?: unknown })?.kind)}`);
-      }
+      const workload = workloadOf(task, model, dir);
+      const ablation = ABLATIONS[workload.name];
+      if (!ablation) throw new ComplensError(`${dir}: ablate handles ${Object.keys(ABLATIONS).join(' and ')} checkpoints; this one is a ${workload.name} checkpoint`);
+      await ablation({ model, task, target, grid, mask, seeds, out, f, progress });
       if (!quiet) console.error(`wrote ${out}`);
       return 0;
     } finally {
       model.dispose();
     }
+  },
+};
+
+interface AblationContext {
+  model: AnyModel;
+  task: TaskBase;
+  target: string;
+  grid: Partial<MaskTrainConfig>[] | undefined;
+  mask: Partial<MaskTrainConfig>;
+  seeds: number[];
+  out: string;
+  f: ParsedArgs['flags'];
+  progress: ReturnType<typeof progressReporter>;
+}
+
+/** The ablation of each workload that has one, by workload name (the checkpoint's model kind is checked by workloadOf). */
+const ABLATIONS: Record<string, (c: AblationContext) => Promise<void>> = {
+  // Break It Down (D.6–D.9): masks for subroutine A, B or both, with the optional D.7 mask search.
+  async subroutines({ model, task, target, grid, mask, seeds, out, f, progress }) {
+    const subroutine = target === 'A' || target === 'B' ? target : target === 'all' || target === 'both' ? 'both' : undefined;
+    if (!subroutine) throw new UsageError(`ablate: --subroutine for a subroutine-task checkpoint is A, B or all; got ${JSON.stringify(target)}`);
+    const t = task as SubroutineTask;
+    const search = grid ? await subroutineMaskSearch({ model: model as VectorModel, task: t, subroutine, candidates: grid, base: mask, onProgress: progress }) : undefined;
+    const result = await subroutineAnalysis({
+      model: model as VectorModel,
+      task: t,
+      subroutine,
+      seeds,
+      config: { mask, maskBySubroutine: search?.maskBySubroutine, heldOut: f['held-out'] as 'val' | 'test', randomInit: f['random-init'] !== false },
+      onProgress: progress,
+    });
+    progress.done();
+    await writeSubroutineOutputs(out, result, search);
+    if (search && !f.json) printSearch(search);
+    printSubroutine(result, Boolean(f.json), search);
+  },
+  // One subnetwork per lookup table (and optionally per composition).
+  async lookup({ model, task, target, grid, mask, seeds, out, f, progress }) {
+    if (grid) throw new UsageError('ablate: --grid (the D.7 mask search) applies to subroutine-task checkpoints; lookup tables use one mask config');
+    const t = task as LookupTask;
+    const tables = tablesFromTarget(target, t.spec.tables.length);
+    const result = await tableSubnetworks(model as SequenceModel, t, { tables, mask: { ...mask, seed: seeds[0] }, includeComposed: Boolean(f['with-composed']) }, { onProgress: progress });
+    progress.done();
+    await writeTableOutputs(out, result);
+    printTables(result, Boolean(f.json));
   },
 };
 
