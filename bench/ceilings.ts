@@ -6,9 +6,9 @@
 import { spawnSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs';
 import { wasmHeap } from '../lib/backend/wasm-heap';
-import { batchMatMul } from '../lib/search/population/kernels';
-import { simdKernels } from '../lib/search/population/simd';
-import { GEMM_TILE, tiledGemm } from '../lib/search/population/tiled';
+import { batchMatMul } from '../lib/backend/simd/kernels';
+import { simdKernels } from '../lib/backend/simd/simd';
+import { GEMM_TILE, tiledGemm } from '../lib/backend/simd/tiled';
 
 export const PYTHON = '/usr/bin/python3';
 

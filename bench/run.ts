@@ -17,7 +17,7 @@ import { backendInfo, initBackend } from '../lib/backend';
 import { wasmHeap } from '../lib/backend/wasm-heap';
 import { epochBatches } from '../lib/data/batches';
 import { rnnParamSpecs } from '../lib/models/rnn';
-import { initialWeights, PopulationConfig, populationModelConfig, trainPopulation } from '../lib/search/population/trainer';
+import { initialWeights, PopulationConfig, populationModelConfig, trainPopulation } from '../lib/train/population/gru-trainer';
 import { lookupTaskFromSample } from '../lib/tasks/lookup';
 import { SequenceTask } from '../lib/tasks/types';
 import { openblasCeiling, PYTHON, simdCeiling, xnnpackCeiling } from './ceilings';

@@ -87,8 +87,8 @@ export type { SweepOptions, SweepResults, SweepRow, SweepGrid, SweepSettings } f
 
 // The population trainer (many one-layer RNNs at once: the haystack's engine). lib/search registers it with a
 // run-time require(); this static import also lets tslab, which compiles only statically imported files, load it.
-export { trainPopulation, initialWeights, populationModelConfig } from './search/population';
-export type { PopulationConfig, PopulationMember, MemberResult, PopulationResult } from './search/population';
+export { trainPopulation, initialWeights, populationModelConfig } from './train/population';
+export type { PopulationConfig, PopulationMember, MemberResult, PopulationResult } from './train/population';
 
 // Reports and notebook display.
 export * from './report';

@@ -3,7 +3,7 @@
  * records whatever it returns, so trainers are interchangeable. Worker threads and queue workers look trainers up
  * here by the name saved in search.json, so registering one here makes it available everywhere.
  *
- * 'reference' wraps lib/train/sequence.ts (one model at a time). The population trainer (lib/search/population)
+ * 'reference' wraps lib/train/sequence.ts (one model at a time). The population trainer (lib/train/population)
  * trains many members in one batched model; `populationTrainerEntry` adapts its API. It is registered at the end of
  * this file, and `defaultTrainerName()` prefers it to 'reference' for every search it supports.
  */
@@ -67,7 +67,7 @@ export const referenceTrainer: SearchTrainer = async (task, members, config, cal
   return out;
 };
 
-/** The parts of lib/search/population's API the adapter relies on (structural, so this file does not import it). */
+/** The parts of lib/train/population's API the adapter relies on (structural, so this file does not import it). */
 export interface PopulationTrainFn {
   (
     task: SequenceTask,
@@ -146,15 +146,15 @@ export function populationTrainerEntry(trainPopulation: PopulationTrainFn, membe
     );
     return result.members.map(convert);
   };
-  return { train, membersPerCall, description: `lib/search/population, ${membersPerCall} models per call in one batched model` };
+  return { train, membersPerCall, description: `lib/train/population, ${membersPerCall} models per call in one batched model` };
 }
 
 const trainers = new Map<string, TrainerEntry>([
   ['reference', { train: referenceTrainer, membersPerCall: 1, description: 'lib/train/sequence.ts, one model at a time' }],
 ]);
 
-// The population trainer (lib/search/population): the default for every search it supports.
-registerSearchTrainer('population', populationTrainerEntry(require('./population/trainer').trainPopulation));
+// The population trainer (lib/train/population): the default for every search it supports.
+registerSearchTrainer('population', populationTrainerEntry(require('../train/population/gru-trainer').trainPopulation));
 
 export function registerSearchTrainer(name: string, entry: TrainerEntry): void {
   if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new ComplensError(`trainer name ${JSON.stringify(name)}: use lowercase letters, digits and -`);

@@ -13,7 +13,7 @@ import { backendHeader, initBackend } from '../../lib/backend';
 import { LegacyRun, RunFolder } from '../../lib/experiments/run-dir';
 import { RowSchema } from '../../lib/experiments/store';
 import { RnnModel } from '../../lib/models/rnn';
-import { populationModelConfig, trainPopulation } from '../../lib/search/population';
+import { populationModelConfig, trainPopulation } from '../../lib/train/population';
 import { LookupTask, lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { TRAIN_DEFAULTS } from '../../lib/train/config';
 import { trainSequenceModel } from '../../lib/train/sequence';

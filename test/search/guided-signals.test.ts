@@ -9,7 +9,7 @@ import { RnnModel } from '../../lib/models/rnn';
 import { computeSignals, HostRnn, SIGNAL_NAMES } from '../../lib/search/guided';
 import { fitRidge, probeAccuracy } from '../../lib/search/guided/probe';
 import { chooseValidationCompositions, guidedData } from '../../lib/search/guided/task';
-import { populationModelConfig, trainPopulation } from '../../lib/search/population/trainer';
+import { populationModelConfig, trainPopulation } from '../../lib/train/population/gru-trainer';
 import { lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { collectHookVectors } from '../../probes/automata/model-traces';

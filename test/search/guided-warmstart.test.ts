@@ -1,6 +1,6 @@
 /** Warm starts of the population trainer (the guided search pauses, copies and resumes members). */
 import { initBackend } from '../../lib/backend';
-import { PopulationConfig, trainPopulation } from '../../lib/search/population/trainer';
+import { PopulationConfig, trainPopulation } from '../../lib/train/population/gru-trainer';
 import { lookupTaskFromSample } from '../../lib/tasks/lookup';
 
 beforeAll(() => initBackend('wasm'));

@@ -28,7 +28,7 @@ import { Rng } from '../../util/random';
 import { canonicalJson, firstDifference, SearchConfig, saveOrCheckSearchConfig } from '../config';
 import { acquireOutLock } from '../../experiments/lock';
 import { disposeEvalModels, trainAndEvaluate } from '../member';
-import { MemberState, trainPopulation } from '../population/trainer';
+import { MemberState, trainPopulation } from '../../train/population/gru-trainer';
 import { SearchRecorder } from '../recorder';
 import { PLAN_FILE, writeSearchSummary, SearchSummary } from '../summary';
 import { makeJob, SearchRow, TrainedMember } from '../types';

@@ -7,8 +7,8 @@
 import { WasmHeap } from '../../backend/wasm-heap';
 import { bodyInputSize, MlpConfig, mlpParamSpecs } from '../../models/mlp';
 import { ParamSpec } from '../../models/types';
-import { SimdKernels } from '../../search/population/simd';
-import { GEMM_TILE, tiledGemm } from '../../search/population/tiled';
+import { SimdKernels } from '../../backend/simd/simd';
+import { GEMM_TILE, tiledGemm } from '../../backend/simd/tiled';
 import { ComplensError } from '../../util/errors';
 import type { LabelledVectors, VectorLoss } from '../vector';
 import { headLoss, oddOneOut, oddOneOutBackward } from './heads';

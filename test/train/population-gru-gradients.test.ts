@@ -3,9 +3,9 @@ import { initBackend } from '../../lib/backend';
 import { liveViews, wasmHeap } from '../../lib/backend/wasm-heap';
 import { makeBatch } from '../../lib/data/batches';
 import { RnnModel } from '../../lib/models/rnn';
-import { timeMajorBatch } from '../../lib/search/population/batches';
-import { GruMember, GruWorkspace } from '../../lib/search/population/gru';
-import { simdKernels } from '../../lib/search/population/simd';
+import { timeMajorBatch } from '../../lib/train/population/gru-batches';
+import { GruMember, GruWorkspace } from '../../lib/train/population/gru';
+import { simdKernels } from '../../lib/backend/simd/simd';
 import { lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { answerLoss, evaluateExamples } from '../../lib/train/evaluate';
 

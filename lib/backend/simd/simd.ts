@@ -6,7 +6,7 @@
  * exp/sigmoid/tanh use Cephes' single-precision approximations (≤ 2 ulp), not libm, so values differ from tfjs's
  * by ~1e-7 relative.
  */
-import { WasmHeap } from '../../backend/wasm-heap';
+import { WasmHeap } from '../wasm-heap';
 import * as a from './wasm-asm';
 import { Bytes, Fn, get, i32, Local, set } from './wasm-asm';
 

@@ -6,7 +6,7 @@
  * into a contiguous scratch block: its rows are 4 KiB apart in a 1024-wide matrix and would all map to the same
  * L1 sets (measured: 25 → see docs/performance.md).
  */
-import { WasmHeap } from '../../backend/wasm-heap';
+import { WasmHeap } from '../wasm-heap';
 import { SimdKernels } from './simd';
 
 /** Tile sizes measured on this machine's 32 KiB L1 (docs/performance.md): a B tile of kb × nb floats stays in L1. */

@@ -12,7 +12,7 @@ import { WasmHeap } from '../../backend/wasm-heap';
 import { rnnParamSpecs } from '../../models/rnn';
 import { RnnConfig } from '../../models/rnn/config';
 import { ParamSpec } from '../../models/types';
-import { SimdKernels } from './simd';
+import { SimdKernels } from '../../backend/simd/simd';
 
 export interface GruDims {
   vocabSize: number;

@@ -4,7 +4,7 @@
  * them, so given equal gradients the two produce bit-identical weights. One SIMD call per model replaces ~13
  * tfjs kernels per variable.
  */
-import { SimdKernels } from './simd';
+import { SimdKernels } from '../../backend/simd/simd';
 
 export interface AdamHyper {
   learningRate: number;

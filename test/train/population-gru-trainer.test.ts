@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import { liveViews } from '../../lib/backend/wasm-heap';
 import { RnnModel } from '../../lib/models/rnn';
-import { initialWeights, PopulationConfig, populationModelConfig, trainPopulation } from '../../lib/search/population/trainer';
+import { initialWeights, PopulationConfig, populationModelConfig, trainPopulation } from '../../lib/train/population/gru-trainer';
 import { lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { evaluateExamples } from '../../lib/train/evaluate';
 import { trainSequenceModel } from '../../lib/train/sequence';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import { liveViews, wasmHeap } from '../../lib/backend/wasm-heap';
-import { batchMatMul, MatMulEngine } from '../../lib/search/population/kernels';
-import { simdKernels } from '../../lib/search/population/simd';
+import { batchMatMul, MatMulEngine } from '../../lib/backend/simd/kernels';
+import { simdKernels } from '../../lib/backend/simd/simd';
 import { Rng } from '../../lib/util/random';
 
 beforeAll(() => initBackend('wasm'));

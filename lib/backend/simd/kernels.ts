@@ -7,7 +7,7 @@
  * Tests compare both with stock tf.matMul: they guard the backend internals this relies on against a tfjs bump.
  */
 import * as tf from '@tensorflow/tfjs';
-import { WasmHeap, wasmHeap } from '../../backend/wasm-heap';
+import { WasmHeap, wasmHeap } from '../wasm-heap';
 import { simdKernels } from './simd';
 
 export type MatMulEngine = 'simd' | 'xnnpack';

@@ -17,9 +17,9 @@ import { EncodedExample, SequenceTask } from '../../tasks/types';
 import { ComplensError } from '../../util/errors';
 import { Rng } from '../../util/random';
 import { AdamPowers, AdamState } from './adam';
-import { timeMajorBatch } from './batches';
+import { timeMajorBatch } from './gru-batches';
 import { GruMember, GruWorkspace, TimeMajorBatch } from './gru';
-import { simdKernels } from './simd';
+import { simdKernels } from '../../backend/simd/simd';
 
 export interface PopulationMember {
   initSeed: number;
