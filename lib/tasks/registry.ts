@@ -6,6 +6,7 @@ import { ConfigError } from '../util/errors';
 import { requireObject } from '../util/validate';
 import { createArithmeticTask, validateArithmeticSpec } from './arithmetic';
 import { createLookupTask, lookupSpecFromSeed, lookupTaskFromSample, validateLookupSpec } from './lookup';
+import { isLookupShorthand, validateLookupShorthand } from './lookup/shorthand';
 import { createHyperteacher, validateHyperteacherSpec } from './hyperteacher';
 import { createSubroutineTask, validateSubroutineSpec } from './subroutines';
 import { isSequenceTask, SequenceTask, Task } from './types';
@@ -15,15 +16,24 @@ export interface TaskEntry {
   create(spec: unknown): Task;
   /**
    * A job's task section that names its data instead of spelling the spec out (the lookup's {sample} or
-   * {splitSeed}): the task it describes, or undefined when the section is a full spec.
+   * {splitSeed}): whether a section is one, its field checks, and the task it describes.
    */
-  fromShorthand?(section: Record<string, unknown>): Task | undefined;
+  shorthand?: {
+    is(section: Record<string, unknown>): boolean;
+    validate(section: Record<string, unknown>, field: string): void;
+    create(section: Record<string, unknown>): Task;
+  };
 }
 
 const tasks = new Map<string, TaskEntry>();
 
 export function registerTask(kind: string, entry: TaskEntry): void {
   tasks.set(kind, entry);
+}
+
+/** The entry of a registered family (`kind` must be one of taskKinds()). */
+export function taskEntry(kind: string): TaskEntry {
+  return tasks.get(kind)!;
 }
 
 export function taskKinds(): string[] {
@@ -48,7 +58,8 @@ export function createTask(spec: unknown, field = 'task'): Task {
 
 /** The task of a job's task section: a family's shorthand (lookup: {sample} or {splitSeed}) or a full spec. */
 export function taskFromSection(section: Record<string, unknown>, field = 'task'): Task {
-  return entryFor(section, field).fromShorthand?.(section) ?? createTask(section, field);
+  const shorthand = entryFor(section, field).shorthand;
+  return shorthand?.is(section) ? shorthand.create(section) : createTask(section, field);
 }
 
 /** Like createTask, for callers that need token sequences (trainers, sequence instruments). */
@@ -61,11 +72,14 @@ export function createSequenceTask(spec: unknown, field = 'task'): SequenceTask 
 registerTask('lookup', {
   validate: (json, field) => validateLookupSpec(json, field),
   create: (spec) => createLookupTask(spec),
-  fromShorthand(section) {
-    if ('tables' in section) return undefined;
-    const options = { encoding: section.encoding as never, regime: section.regime as never };
-    if (section.splitSeed !== undefined) return createLookupTask(lookupSpecFromSeed({ seed: section.splitSeed as number, ...options }));
-    return lookupTaskFromSample(String(section.sample ?? 'sample1'), options);
+  shorthand: {
+    is: isLookupShorthand,
+    validate: validateLookupShorthand,
+    create(section) {
+      const options = { encoding: section.encoding as never, regime: section.regime as never };
+      if (section.splitSeed !== undefined) return createLookupTask(lookupSpecFromSeed({ seed: section.splitSeed as number, ...options }));
+      return lookupTaskFromSample(String(section.sample ?? 'sample1'), options);
+    },
   },
 });
 registerTask('arithmetic', { validate: (json, field) => validateArithmeticSpec(json, field), create: (spec) => createArithmeticTask(spec as never) });
