@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint';
+import { loadCheckpoint, META_FILE, readCheckpointMeta, saveCheckpoint } from '../io/checkpoint';
 import { ComplensError } from '../util/errors';
 
 /** Everything needed to continue a run exactly where it stopped. */
@@ -95,6 +95,21 @@ export async function trainResumably<Point, R>(
     return await train(resume, dir ? (state) => writePartial(dir, params, state, identity) : undefined);
   } finally {
     disposePartial(resume);
+  }
+}
+
+/**
+ * The `training` section of the checkpoint in `dir` when it was made by exactly `job` (complens.json `extra.job`),
+ * for a finished job to be reused instead of retrained; undefined when there is none, it is unreadable, or another
+ * job made it.
+ */
+export function savedTrainingOf(dir: string, job: unknown): Record<string, unknown> | undefined {
+  if (!fs.existsSync(path.join(dir, META_FILE))) return undefined;
+  try {
+    const meta = readCheckpointMeta(dir);
+    return JSON.stringify(meta.extra?.job) === JSON.stringify(job) ? (meta.training as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

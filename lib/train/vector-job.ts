@@ -10,10 +10,7 @@
  * weights as an uninterrupted run (training data are a pure function of the step). A finished job is idempotent:
  * when `out` already holds a checkpoint of exactly this resolved job, it is reused unless `fresh` is set.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { initBackend } from '../backend';
-import { META_FILE, readCheckpointMeta } from '../io/checkpoint';
 import { saveModelCheckpoint } from '../io/model-checkpoint';
 import { MlpConfig, MlpModel, validateMlpConfig } from '../models/mlp';
 import { VectorModel } from '../models/types';
@@ -21,7 +18,7 @@ import { createTask, validateTaskSpec } from '../tasks/registry';
 import { VectorTask } from '../tasks/types';
 import { ConfigError } from '../util/errors';
 import { requireInt, requireObject } from '../util/validate';
-import { removePartial, trainResumably } from './partial';
+import { removePartial, savedTrainingOf, trainResumably } from './partial';
 import { trainVectorModel, validateVectorTrainConfig, VectorData, VectorEngine, VectorLoss, VectorTrainConfig, VectorTrainPoint, VectorTrainResult } from './vector';
 
 /** The trainer's config plus what the job adds. */
@@ -200,15 +197,9 @@ export async function runVectorJob<E>(input: VectorTrainJob, objective: VectorOb
 
 /** The result stored in `dir` if it is a checkpoint of exactly `job`; undefined otherwise (or if unreadable). */
 function savedResult<E>(dir: string, job: ResolvedVectorJob, objective: VectorObjective<VectorTask, E>): VectorJobResult<E> | undefined {
-  if (!fs.existsSync(path.join(dir, META_FILE))) return undefined;
-  let meta;
-  try {
-    meta = readCheckpointMeta(dir);
-  } catch {
-    return undefined;
-  }
-  if (JSON.stringify(meta.extra?.job) !== JSON.stringify(job)) return undefined;
-  const t = meta.training as { steps: number; wallSeconds: number; msPerStep: number; history?: VectorTrainPoint[]; metrics: E };
+  const training = savedTrainingOf(dir, job);
+  if (!training) return undefined;
+  const t = training as { steps: number; wallSeconds: number; msPerStep: number; history?: VectorTrainPoint[]; metrics: E };
   if (!t?.metrics) return undefined;
   return {
     checkpoint: dir,

@@ -12,10 +12,11 @@ import { SequenceTask } from '../tasks/types';
 import { validateTrainConfig, TRAIN_DEFAULTS } from '../train/config';
 import { evaluateSplits, partitionSplits, SplitRow } from '../train/evaluate';
 import { taskFromConfig, trainAndSave } from '../train/job';
+import { savedTrainingOf } from '../train/partial';
 import { ComplensError, ConfigError } from '../util/errors';
 import { requireInt } from '../util/validate';
 import { withDefaults } from './job';
-import { JobSections, ResolvedJob, SkippedSplit, Workload } from './types';
+import { JobSections, ResolvedJob, SkippedSplit, Workload, WorkloadJobResult } from './types';
 
 /** Exact match per split, and the splits the model cannot read with the reason. */
 export interface SequenceEvaluation {
@@ -36,17 +37,19 @@ export function sequenceWorkload(parts: SequenceWorkloadParts): SequenceWorkload
     async train(input, options = {}) {
       const job = resolveSequenceJob(parts.name, parts.defaults, input);
       if (input.out === undefined) throw new ConfigError('out', 'a checkpoint directory (sequence jobs save one)', input.out);
-      const result = await trainAndSave({ task: job.task, model: job.model, training: job.training, seed: job.seed, out: input.out }, options);
-      const evaluation = { splits: result.evaluation, skipped: [] };
-      const { steps, stoppedBecause, wallSeconds, msPerStep, historyPoints } = result.training;
-      return {
-        checkpoint: result.checkpoint,
-        job,
-        reused: false,
-        training: { steps, stoppedBecause, wallSeconds, msPerStep, historyPoints },
-        evaluation,
-        metrics: sequenceMetrics(evaluation),
-      };
+      // A finished job is idempotent, as vector jobs are: `out` holding a checkpoint of exactly this job is reused.
+      const saved = options.fresh ? undefined : savedTrainingOf(input.out, job);
+      if (saved?.evaluation) {
+        options.log?.(`${input.out} already holds this exact job; reusing it (pass --fresh to retrain)`);
+        const history = saved.history as unknown[] | undefined;
+        const training = { wallSeconds: 0, msPerStep: 0, ...saved, historyPoints: history?.length ?? 0 } as unknown as WorkloadJobResult['training'];
+        return result(input.out, job, true, training, saved.evaluation as SplitRow[]);
+      }
+      const r = await trainAndSave(
+        { task: job.task, model: job.model, training: job.training, seed: job.seed, out: input.out },
+        { ...options, extra: { ...options.extra, workload: job.workload, job } },
+      );
+      return result(r.checkpoint, job, false, r.training, r.evaluation);
     },
     evaluate(model, task, options = {}) {
       const names = options.splits ?? task.splitNames();
@@ -67,6 +70,12 @@ export function sequenceWorkload(parts: SequenceWorkloadParts): SequenceWorkload
     json: (e) => ({ splits: e.splits, skipped: e.skipped }),
     unreadableSplits: (model, task) => partitionSplits(model, task).skipped,
   };
+}
+
+function result(checkpoint: string, job: ResolvedJob, reused: boolean, t: WorkloadJobResult['training'], rows: SplitRow[]): WorkloadJobResult<SequenceEvaluation> {
+  const evaluation = { splits: rows, skipped: [] };
+  const { steps, stoppedBecause, wallSeconds, msPerStep, historyPoints } = t;
+  return { checkpoint, job, reused, training: { steps, stoppedBecause, wallSeconds, msPerStep, historyPoints }, evaluation, metrics: sequenceMetrics(evaluation) };
 }
 
 /** Exact match per split, by split name. */

@@ -40,6 +40,9 @@ test('train → eval → info → analyze → report through the CLI', async () 
   expect(trained.evaluation.splits.map((s: { split: string }) => s.split)).toEqual(['train', 'heldout']);
   // 12 trained strings of 4 bits: the defaults fit them.
   expect(trained.metrics.train).toBe(1);
+  // The same command again reuses the finished job, as for every workload.
+  const again = JSON.parse((await runCli(trainCommand, ['--task', 'parity', '--bits', '4', '--seed', '1', '--out', ckpt, '--json'])).stdout);
+  expect(again).toMatchObject({ reused: true, evaluation: trained.evaluation, training: { steps: trained.training.steps } });
 
   const evaluated = await runCli(evalCommand, [ckpt, '--json']);
   expect(evaluated.code).toBe(0);
