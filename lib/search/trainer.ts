@@ -8,10 +8,10 @@
  * this file, and `defaultTrainerName()` prefers it to 'reference' for every search it supports.
  */
 import { RnnModel } from '../models/rnn';
-import { SequenceTask } from '../tasks/types';
 import { trainSequenceModel } from '../train/sequence';
 import { ComplensError } from '../util/errors';
-import { CurvePoint, SearchTrainer, StopReason, TrainedMember, TrainMemberSpec } from './types';
+import { SearchTrainer, TrainedMember } from './types';
+import type { MemberResult as PopulationMemberResult, trainPopulation as populationTrain } from '../train/population/gru-trainer';
 
 export interface TrainerEntry {
   train: SearchTrainer;
@@ -67,41 +67,8 @@ export const referenceTrainer: SearchTrainer = async (task, members, config, cal
   return out;
 };
 
-/** The parts of lib/train/population's API the adapter relies on (structural, so this file does not import it). */
-export interface PopulationTrainFn {
-  (
-    task: SequenceTask,
-    members: readonly TrainMemberSpec[],
-    config: {
-      cell: 'gru' | 'tanh';
-      hiddenSize: number;
-      embedSize: number;
-      learningRate: number;
-      batchSize: number;
-      maxSteps: number;
-      evalEvery: number;
-      stopAtTrainAccuracy: number;
-      populationSize?: number;
-      beta1?: number;
-      beta2?: number;
-      epsilon?: number;
-    },
-    callbacks?: {
-      onProgress?: (p: { done: number; total: number; steps: number; elapsedSeconds: number }) => void;
-      onMemberDone?: (r: PopulationMemberResult) => void;
-    },
-  ): Promise<{ members: PopulationMemberResult[] }>;
-}
-
-interface PopulationMemberResult {
-  index: number;
-  weights: Record<string, Float32Array>;
-  steps: number;
-  stoppedBecause: StopReason;
-  trainExactMatch: number;
-  history: CurvePoint[];
-  wallSeconds: number;
-}
+/** `trainPopulation`'s type: a type-only import, so the trainer module loads only where it is registered (below). */
+export type PopulationTrainFn = typeof populationTrain;
 
 /** Adapts `trainPopulation` to the search's trainer interface (single-layer, single-stream GRUs with plain Adam only). */
 export function populationTrainerEntry(trainPopulation: PopulationTrainFn, membersPerCall = 32): TrainerEntry {
