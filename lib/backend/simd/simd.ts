@@ -60,7 +60,7 @@ export function simdKernels(heap: WasmHeap): SimdKernels {
   let k = cache.get(heap.memory);
   if (!k) {
     const bytes = a.assemble([gruForward(), gruBackward(), tanhForward(), tanhBackward(), adam(), gemm(), gemmTile(), colSum(), transpose(), unary('tanh', vTanh), unary('sigmoid', vSigmoid), unary('relu', vRelu), reluBackward(), scale()]);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { env: { memory: heap.memory } });
     k = instance.exports as unknown as SimdKernels;
     cache.set(heap.memory, k);
   }

@@ -127,7 +127,7 @@ function section(id: number, content: Bytes): Bytes {
 const name = (s: string): Bytes => [...uleb(s.length), ...Array.from(Buffer.from(s, 'utf8'))];
 
 /** Encodes functions (all returning nothing) into a module importing `env.memory`. */
-export function assemble(fns: Fn[]): Uint8Array<ArrayBuffer> {
+export function assemble(fns: Fn[]): Uint8Array {
   const types = cat(uleb(fns.length), ...fns.map((f) => cat([0x60], uleb(f.params.length), f.params.map((p) => VALTYPE[p.type]), [0])));
   const imports = cat([1], name('env'), name('memory'), [0x02, 0x00, 0x01]);
   const funcs = cat(uleb(fns.length), ...fns.map((_, i) => uleb(i)));
