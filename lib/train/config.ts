@@ -63,8 +63,8 @@ export const TRAIN_DEFAULTS: SequenceTrainConfig = {
   dropout: 0,
 };
 
-export function validateTrainConfig(json: unknown, field = 'training'): SequenceTrainConfig {
-  const o = { ...TRAIN_DEFAULTS, ...requireObject(json, field) } as Record<string, unknown>;
+/** The optimizer fields every trainer's config shares, validated the same way (sequence and vector trainers). */
+export function validateOptimizerFields(o: Record<string, unknown>, field: string) {
   return {
     optimizer: requireOneOf(o.optimizer, `${field}.optimizer`, ['adam', 'adamw'] as const),
     learningRate: requireNumber(o.learningRate, `${field}.learningRate`, 1e-8, 10),
@@ -72,6 +72,13 @@ export function validateTrainConfig(json: unknown, field = 'training'): Sequence
     beta2: requireNumber(o.beta2, `${field}.beta2`, 0, 0.999999),
     epsilon: requireNumber(o.epsilon, `${field}.epsilon`, 0, 1),
     weightDecay: requireNumber(o.weightDecay, `${field}.weightDecay`, 0, 10),
+  };
+}
+
+export function validateTrainConfig(json: unknown, field = 'training'): SequenceTrainConfig {
+  const o = { ...TRAIN_DEFAULTS, ...requireObject(json, field) } as Record<string, unknown>;
+  return {
+    ...validateOptimizerFields(o, field),
     batchSize: requireInt(o.batchSize, `${field}.batchSize`, 0),
     maxSteps: requireInt(o.maxSteps, `${field}.maxSteps`, 1),
     evalEvery: requireInt(o.evalEvery, `${field}.evalEvery`, 1),

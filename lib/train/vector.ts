@@ -8,6 +8,7 @@ import { Params, VectorBatch, VectorModel } from '../models/types';
 import { ComplensError } from '../util/errors';
 import { Rng } from '../util/random';
 import { requireInt, requireNumber, requireObject, requireOneOf } from '../util/validate';
+import { validateOptimizerFields } from './config';
 import { metricDetail, TrainingLog } from './loop';
 import { optimizerSlots, PartialState, restoreOptimizer } from './partial';
 import { fastVectorUnsupported, trainVectorModelFast } from './population/fast-vector';
@@ -55,12 +56,7 @@ export const VECTOR_TRAIN_DEFAULTS: VectorTrainConfig = {
 export function validateVectorTrainConfig(json: unknown, field = 'training'): VectorTrainConfig {
   const o = { ...VECTOR_TRAIN_DEFAULTS, ...requireObject(json, field) } as Record<string, unknown>;
   return {
-    optimizer: requireOneOf(o.optimizer, `${field}.optimizer`, ['adam', 'adamw'] as const),
-    learningRate: requireNumber(o.learningRate, `${field}.learningRate`, 1e-8, 10),
-    beta1: requireNumber(o.beta1, `${field}.beta1`, 0, 0.999999),
-    beta2: requireNumber(o.beta2, `${field}.beta2`, 0, 0.999999),
-    epsilon: requireNumber(o.epsilon, `${field}.epsilon`, 0, 1),
-    weightDecay: requireNumber(o.weightDecay, `${field}.weightDecay`, 0, 10),
+    ...validateOptimizerFields(o, field),
     loss: requireOneOf(o.loss, `${field}.loss`, VECTOR_LOSSES),
     batchSize: requireInt(o.batchSize, `${field}.batchSize`, 0),
     maxSteps: requireInt(o.maxSteps, `${field}.maxSteps`, 1),
