@@ -120,7 +120,7 @@ const FLAG_OF: Record<string, string> = {
   'task.spec.encoding': '--encoding',
   'model.cell': '--model',
   'model.layout': '--layout',
-  'model.hiddenSize': '--hidden',
+  'model.hiddenSize': '--width',
   'model.embedSize': '--embed',
   'model.numLayers': '--layers',
   'training.learningRate': '--lr',
@@ -169,7 +169,7 @@ export function saveOrCheckSearchConfig(out: string, config: SearchConfig): { id
   const saved = readSearchConfig(out);
   if (searchId(saved) !== id) {
     const field = firstDifference(comparable(saved), comparable(config)) ?? '(unknown)';
-    const flag = FLAG_OF[field] ?? (field.startsWith('task.spec') ? '--split (the sample data changed)' : undefined);
+    const flag = FLAG_OF[field] ?? (field.startsWith('task.spec') ? '--data (the sample data changed)' : undefined);
     const was = JSON.stringify(valueAt(saved, field)) ?? 'nothing';
     const now = JSON.stringify(valueAt(config, field)) ?? 'nothing';
     const shown = (s: string) => (s.length > 40 ? s.slice(0, 37) + '...' : s);

@@ -85,7 +85,7 @@ test('a search records every model once, keeps loadable checkpoints, summarises,
 
   // Other settings in the same folder are refused, naming the flag.
   await expect(runSearch({ out, config: tiny({ hiddenSize: 9 }), plan: { seeds: [0], regimes: ['atomic+composed'] }, quiet: true })).rejects.toThrow(
-    /model\.hiddenSize \(--hidden\) is 8 there and 9 here/,
+    /model\.hiddenSize \(--width\) is 8 there and 9 here/,
   );
 });
 
