@@ -5,27 +5,18 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { TopLevelSpec } from 'vega-lite';
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
-import { AnyModel, SequenceModel, VectorModel } from '../../lib/models/types';
-import { TaskBase } from '../../lib/tasks/types';
-import { workloadOf } from '../../lib/workloads';
-import { LookupTask, tableIndex } from '../../lib/tasks/lookup';
-import { SubroutineTask } from '../../lib/tasks/subroutines';
-import { writeFileAtomic } from '../../lib/util/atomic';
-import { ComplensError, ConfigError, UsageError } from '../../lib/util/errors';
-import { checkOutputDir, claimOutputDir } from '../../lib/util/output';
+import { ConfigError, UsageError } from '../../lib/util/errors';
+import { checkOutputDir } from '../../lib/util/output';
 import { Progress } from '../../lib/util/progress';
-import { renderSvg } from '../../probes/charts';
-import {
-  accuracyByModeSpec, maskGrid, MaskTrainConfig, sparsityByLayerSpec, subroutineAnalysis, SubroutineAnalysisResult, subroutineMaskSearch,
-  SubroutineMaskSearchResult, subroutineTables, tableDropSpec, tableIouSpec, tableSubnetworks, TableSubnetworksResult, tableTables,
-  validateMaskTrainConfig,
-} from '../../probes/subnetworks';
+import { findWorkload, workloadNames, workloadOf } from '../../lib/workloads';
+import { maskGrid, MaskTrainConfig, OutputBlock, validateMaskTrainConfig } from '../../probes/subnetworks';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
-import { formatTable, percent } from '../format';
+import { formatTable } from '../format';
+
+export { tablesFromTarget } from '../../probes/subnetworks';
 
 export const ablateCommand: Command = {
   name: 'ablate',
@@ -79,59 +70,23 @@ export const ablateCommand: Command = {
       if (!quiet) console.error(`complens ablate · ${backendHeader()} · ${dir} → ${out}`);
       const progress = progressReporter(quiet);
       const workload = workloadOf(task, model, dir);
-      const ablation = ABLATIONS[workload.name];
-      if (!ablation) throw new ComplensError(`${dir}: ablate handles ${Object.keys(ABLATIONS).join(' and ')} checkpoints; this one is a ${workload.name} checkpoint`);
-      await ablation({ model, task, target, grid, mask, seeds, out, f, progress });
+      if (!workload.ablation) {
+        const able = workloadNames().filter((name) => findWorkload(name)?.ablation);
+        throw new UsageError(`ablate: ${dir}: the ${workload.name} workload has no ablation; ablate handles ${able.join(' and ')} checkpoints`);
+      }
+      const output = await workload.ablation.run({
+        model, task, target, grid, mask, seeds, onProgress: progress,
+        heldOut: f['held-out'] as 'val' | 'test', randomInit: f['random-init'] !== false, withComposed: Boolean(f['with-composed']),
+      });
+      progress.done();
+      await output.write(out);
+      if (f.json) console.log(JSON.stringify(output.json, null, 2));
+      else printBlocks(output.blocks);
       if (!quiet) console.error(`wrote ${out}`);
       return 0;
     } finally {
       model.dispose();
     }
-  },
-};
-
-interface AblationContext {
-  model: AnyModel;
-  task: TaskBase;
-  target: string;
-  grid: Partial<MaskTrainConfig>[] | undefined;
-  mask: Partial<MaskTrainConfig>;
-  seeds: number[];
-  out: string;
-  f: ParsedArgs['flags'];
-  progress: ReturnType<typeof progressReporter>;
-}
-
-/** The ablation of each workload that has one, by workload name (the checkpoint's model kind is checked by workloadOf). */
-const ABLATIONS: Record<string, (c: AblationContext) => Promise<void>> = {
-  // Break It Down (D.6–D.9): masks for subroutine A, B or both, with the optional D.7 mask search.
-  async subroutines({ model, task, target, grid, mask, seeds, out, f, progress }) {
-    const subroutine = target === 'A' || target === 'B' ? target : target === 'all' || target === 'both' ? 'both' : undefined;
-    if (!subroutine) throw new UsageError(`ablate: --subroutine for a subroutine-task checkpoint is A, B or all; got ${JSON.stringify(target)}`);
-    const t = task as SubroutineTask;
-    const search = grid ? await subroutineMaskSearch({ model: model as VectorModel, task: t, subroutine, candidates: grid, base: mask, onProgress: progress }) : undefined;
-    const result = await subroutineAnalysis({
-      model: model as VectorModel,
-      task: t,
-      subroutine,
-      seeds,
-      config: { mask, maskBySubroutine: search?.maskBySubroutine, heldOut: f['held-out'] as 'val' | 'test', randomInit: f['random-init'] !== false },
-      onProgress: progress,
-    });
-    progress.done();
-    await writeSubroutineOutputs(out, result, search);
-    if (search && !f.json) printSearch(search);
-    printSubroutine(result, Boolean(f.json), search);
-  },
-  // One subnetwork per lookup table (and optionally per composition).
-  async lookup({ model, task, target, grid, mask, seeds, out, f, progress }) {
-    if (grid) throw new UsageError('ablate: --grid (the D.7 mask search) applies to subroutine-task checkpoints; lookup tables use one mask config');
-    const t = task as LookupTask;
-    const tables = tablesFromTarget(target, t.spec.tables.length);
-    const result = await tableSubnetworks(model as SequenceModel, t, { tables, mask: { ...mask, seed: seeds[0] }, includeComposed: Boolean(f['with-composed']) }, { onProgress: progress });
-    progress.done();
-    await writeTableOutputs(out, result);
-    printTables(result, Boolean(f.json));
   },
 };
 
@@ -194,19 +149,6 @@ export function gridFromFlag(text: string, base: Partial<MaskTrainConfig>): Part
   return candidates;
 }
 
-/** 'all' → every table; 'table:t3' or 't3' (1-based names) → that table; comma lists allowed ('table:t1,t3'). */
-export function tablesFromTarget(target: string, numTables: number): number[] {
-  if (target === 'all' || target === 'tables') return Array.from({ length: numTables }, (_, t) => t);
-  const names = target.replace(/^table:/, '').split(',').map((s) => s.trim()).filter(Boolean);
-  const out = names.map((name) => {
-    const t = tableIndex(name);
-    if (t < 0 || t >= numTables) throw new UsageError(`ablate: --subroutine for a lookup checkpoint is all or table:t1..t${numTables}; got ${JSON.stringify(target)}`);
-    return t;
-  });
-  if (out.length === 0) throw new UsageError(`ablate: --subroutine ${JSON.stringify(target)} names no table`);
-  return out;
-}
-
 function progressReporter(quiet: boolean) {
   let current: { label: string; bar: Progress } | undefined;
   const report = (label: string, step: number, total: number, detail: string) => {
@@ -220,94 +162,6 @@ function progressReporter(quiet: boolean) {
   return report;
 }
 
-const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
-const pm = (s: { mean: number; sd: number }) => `${fmt(s.mean)} ± ${fmt(s.sd)}`;
-
-function printSearch(search: SubroutineMaskSearchResult): void {
-  console.log('mask search (D.7; seed 0, validation partitions):');
-  console.log(
-    formatTable(
-      ['mask', 'grid point', 'own val', 'eligible', 'abl target', 'abl other', 'quality', 'kept', 'chosen'],
-      search.rows.map((r) => [r.subroutine, JSON.stringify(r.candidate), percent(r.own), r.eligible ? 'yes' : 'no', percent(r.ablTarget), percent(r.ablOther), fmt(r.quality), percent(r.keptFraction), search.best[r.subroutine] === r ? '*' : '']),
-    ),
-  );
-  for (const w of search.warnings) console.log(`warning: ${w}`);
-  console.log('');
-}
-
-function printSubroutine(result: SubroutineAnalysisResult, json: boolean, search?: SubroutineMaskSearchResult): void {
-  if (json) {
-    const runs = result.runs.map(({ mask, history, accuracy, ...rest }) => rest);
-    console.log(JSON.stringify({ search, sets: result.sets, summary: result.summary, runs, warnings: result.warnings }, null, 2));
-    return;
-  }
-  console.log(
-    formatTable(
-      ['network', 'mask', 'solved', 'held-out acc', 'kept', 'SubDiff', 'AblDiff (zero)', 'AblDiff (random)'],
-      result.summary.map((s) => [s.network, s.subroutine, `${s.solved}/${s.runs}`, pm(s.heldOutAccuracy), percent(s.keptFraction.mean), pm(s.subDiff), pm(s.ablDiff), pm(s.ablDiffRandom)]),
-    ),
-  );
-  console.log('');
-  console.log('SubDiff = max(acc_sub(target), .25) − max(acc_sub(other), .25), expected > 0; AblDiff the same after ablation, expected < 0.');
-  console.log(`target/other partitions: mask A → ${result.sets.A.target}/${result.sets.A.other}, mask B → ${result.sets.B.target}/${result.sets.B.other}; mean ± sd over seeds ${result.seeds.join(', ')}.`);
-  for (const w of result.warnings) console.log(`warning: ${w}`);
-}
-
-function printTables(result: TableSubnetworksResult, json: boolean): void {
-  if (json) {
-    console.log(JSON.stringify({ tables: result.tables.map(({ mask, history, sparsity, ...rest }) => rest), tableNames: result.tableNames, iou: result.iou, warnings: result.warnings }, null, 2));
-    return;
-  }
-  console.log(
-    formatTable(
-      ['table', 'kept', 'sub own', 'sub other', 'abl own', 'abl other', 'drop own', 'drop other', 'drop comp. with', 'drop comp. without'],
-      result.tables.map((t) => [
-        t.name,
-        percent(t.keptFraction),
-        percent(t.accuracy.subnetwork!.ownAtomic),
-        percent(t.accuracy.subnetwork!.otherAtomic),
-        percent(t.accuracy.ablation!.ownAtomic),
-        percent(t.accuracy.ablation!.otherAtomic),
-        fmt(t.drop.ownAtomic),
-        fmt(t.drop.otherAtomic),
-        fmt(t.drop.composedWith),
-        fmt(t.drop.composedWithout),
-      ]),
-    ),
-  );
-  console.log('');
-  console.log('IoU between table masks:');
-  console.log(formatTable(['', ...result.tableNames], result.tableNames.map((name, i) => [name, ...result.iou[i].map((v) => fmt(v, 2))])));
-  for (const w of result.warnings) console.log(`warning: ${w}`);
-}
-
-async function writeChart(out: string, name: string, spec: TopLevelSpec): Promise<void> {
-  writeFileAtomic(path.join(out, `${name}.vl.json`), JSON.stringify(spec, null, 2));
-  writeFileAtomic(path.join(out, `${name}.svg`), await renderSvg(spec));
-}
-
-async function writeSubroutineOutputs(out: string, result: SubroutineAnalysisResult, search?: SubroutineMaskSearchResult): Promise<void> {
-  claimOutputDir(out, 'ablate');
-  fs.mkdirSync(path.join(out, 'masks'), { recursive: true });
-  const tables = subroutineTables(result);
-  for (const [name, table] of Object.entries(tables)) writeFileAtomic(path.join(out, `${name}.csv`), table.toCSV());
-  for (const run of result.runs) writeFileAtomic(path.join(out, 'masks', `${run.network}-${run.subroutine}-s${run.seed}.json`), JSON.stringify(run.mask.toJSON()));
-  if (search) writeFileAtomic(path.join(out, 'search.json'), JSON.stringify(search, null, 2));
-  writeFileAtomic(
-    path.join(out, 'result.json'),
-    JSON.stringify({ kind: result.kind, sets: result.sets, seeds: result.seeds, threshold: result.threshold, heldOut: result.heldOut, maskBySubroutine: search?.maskBySubroutine, summary: result.summary, warnings: result.warnings }, null, 2),
-  );
-  await writeChart(out, 'accuracy-by-mode', accuracyByModeSpec(result));
-  await writeChart(out, 'sparsity-by-layer', sparsityByLayerSpec(result));
-}
-
-async function writeTableOutputs(out: string, result: TableSubnetworksResult): Promise<void> {
-  claimOutputDir(out, 'ablate');
-  fs.mkdirSync(path.join(out, 'masks'), { recursive: true });
-  const tables = tableTables(result);
-  for (const [name, table] of Object.entries(tables)) writeFileAtomic(path.join(out, `${name}.csv`), table.toCSV());
-  for (const t of result.tables) writeFileAtomic(path.join(out, 'masks', `${t.name}.json`), JSON.stringify(t.mask.toJSON()));
-  writeFileAtomic(path.join(out, 'result.json'), JSON.stringify({ kind: result.kind, tableNames: result.tableNames, iou: result.iou, tables: result.tables.map(({ mask, history, ...rest }) => rest), warnings: result.warnings }, null, 2));
-  await writeChart(out, 'table-drop', tableDropSpec(result));
-  await writeChart(out, 'table-iou', tableIouSpec(result));
+function printBlocks(blocks: OutputBlock[]): void {
+  for (const block of blocks) console.log(typeof block === 'string' ? block : formatTable(block.headers, block.rows));
 }

@@ -2,11 +2,11 @@
 import * as path from 'path';
 import { backendHeader, initBackend } from '../../lib/backend';
 import { loadModelCheckpoint } from '../../lib/io/model-checkpoint';
-import { LookupTask } from '../../lib/tasks/lookup';
 import { writeFileAtomic } from '../../lib/util/atomic';
 import { UsageError } from '../../lib/util/errors';
 import { checkOutputDir, claimOutputDir } from '../../lib/util/output';
-import { extractLookupAutomaton, toSvg } from '../../probes/automata';
+import { findWorkload, workloadNames, workloadOf } from '../../lib/workloads';
+import { toSvg } from '../../probes/automata';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
 import { formatTable, percent } from '../format';
@@ -32,12 +32,16 @@ export const extractFsaCommand: Command = {
     if (args.flags.out) checkOutputDir(String(args.flags.out), 'extract-fsa');
     const { model, task } = loadModelCheckpoint(dir);
     try {
-      if (model.kind !== 'sequence' || !(task instanceof LookupTask)) throw new UsageError(`extract-fsa: ${dir} is not a sequence model on a lookup-table task`);
+      const { name, automaton } = workloadOf(task, model, dir);
+      if (!automaton) {
+        const able = workloadNames().filter((w) => findWorkload(w)?.automaton);
+        throw new UsageError(`extract-fsa: ${dir}: the ${name} workload has no ground-truth automaton; extract-fsa handles ${able.join(' and ')} checkpoints`);
+      }
       const kValues = (args.flags.k as string[] | undefined)?.map((k) => {
         if (!/^\d+$/.test(k) || Number(k) < 1) throw new UsageError(`--k: expected positive integers, got ${JSON.stringify(k)}`);
         return Number(k);
       });
-      const result = extractLookupAutomaton(model, task, {
+      const result = automaton.extract(model, task, {
         hook: args.flags.hook as string | undefined,
         method: args.flags.method as 'kmeans' | 'leader',
         radius: args.flags.radius as number,

@@ -16,3 +16,4 @@ export * from './oracles';
 export * from './export';
 export * from './synthetic';
 export * from './lookup-model';
+export * from './registry';

@@ -31,3 +31,5 @@ export {
   tableRows, tableAccuracyRows, tableIouRows, tableTables, tableDropSpec, tableIouSpec,
 } from './report';
 export type { ResultTable } from './report';
+export { registerAblation, tablesFromTarget } from './registry';
+export type { AblationOutput, AblationRequest, AnyWorkloadAblation, OutputBlock, WorkloadAblation } from './registry';

@@ -117,3 +117,9 @@ test('an output of the same kind is accepted (resumed or replaced), as before', 
   expect(() => checkOutputDir(at('old-sweep'), 'sweep')).not.toThrow();
   expect(() => checkOutputDir(at('old-sweep'), 'verdict-validation')).toThrow(/not a complens verdict-validation output \(holds results\.json\)/);
 });
+
+test('ablate and extract-fsa refuse a workload without the instrument, naming the workload', async () => {
+  const hyperteacher = path.resolve(__dirname, '../../fixtures/hyperteacher-mlp');
+  await expectRefused(['ablate', hyperteacher, '--out', at('ablated')], /the hyperteacher workload has no ablation; ablate handles lookup and subroutines checkpoints/);
+  await expectRefused(['extract-fsa', hyperteacher], /the hyperteacher workload has no ground-truth automaton; extract-fsa handles lookup checkpoints/);
+});
