@@ -14,6 +14,7 @@ import { findWorkload, workloadNames, workloadOf } from '../../lib/workloads';
 import { maskGrid, MaskTrainConfig, OutputBlock, validateMaskTrainConfig } from '../../probes/subnetworks';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { checkpointArg, jsonFlag } from '../flags';
 import { formatTable } from '../format';
 
 export { tablesFromTarget } from '../../probes/subnetworks';
@@ -21,7 +22,7 @@ export { tablesFromTarget } from '../../probes/subnetworks';
 export const ablateCommand: Command = {
   name: 'ablate',
   summary: 'find subnetworks by continuous sparsification and run subnetwork / ablation tests on a checkpoint',
-  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory (subroutine-task MLP or lookup-table RNN)' }],
+  positionals: checkpointArg('checkpoint directory (subroutine-task MLP or lookup-table RNN)'),
   details: [
     'Targets (--subroutine):',
     '  A | B | all         subroutine-task checkpoints: a mask per subroutine trained on its training split only;',
@@ -51,7 +52,7 @@ export const ablateCommand: Command = {
     { name: 'random-init', type: 'boolean', default: true, help: 'skip the untrained-copy baseline' },
     { name: 'with-composed', type: 'boolean', help: 'lookup: also train each table mask on composed training rows containing it' },
     { name: 'out', type: 'string', value: 'DIR', help: 'output folder (default: runs/ablate-<checkpoint name>)' },
-    { name: 'json', type: 'boolean', help: 'print the result summary as JSON' },
+    jsonFlag('the result summary'),
   ],
   async run(args: ParsedArgs): Promise<number> {
     const f = args.flags;

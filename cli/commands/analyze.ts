@@ -7,14 +7,15 @@ import { unreadableSplits } from '../../lib/workloads';
 import { judge } from '../../probes/verdict';
 import { flagLabel, ParsedArgs } from '../args';
 import { Command } from '../command';
+import { checkpointArg, jsonFlag } from '../flags';
 import { formatTable, percent } from '../format';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'judge a checkpoint compositional / partially compositional / memorizing, with the evidence',
-  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
+  positionals: checkpointArg(),
   flags: [
-    { name: 'json', type: 'boolean', help: 'print the verdict as JSON (the same typed object the library returns)' },
+    jsonFlag('the verdict', '(the same typed object the library returns)'),
     { name: 'verdict', type: 'string', value: 'FILE', help: 'also write the verdict JSON to FILE', aliases: [{ name: 'out', deprecated: true }] },
     { name: 'seed', type: 'int', default: 0, help: 'seed of the instruments (probe folds, k-means)' },
   ],

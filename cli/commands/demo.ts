@@ -12,6 +12,7 @@ import { claimOutputDir } from '../../lib/util/output';
 import { packageRoot } from '../../lib/util/package-root';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { jsonFlag } from '../flags';
 import { checkpointSections, searchSections } from './report';
 
 const FIXTURE = path.join(packageRoot(), 'fixtures', 'lookup-gru-compositional');
@@ -25,7 +26,7 @@ export const demoCommand: Command = {
     { name: 'width', type: 'int', default: 64, help: 'GRU hidden size', aliases: [{ name: 'hidden', deprecated: true }] },
     { name: 'out', type: 'string', value: 'DIR', default: 'runs/demo', help: 'output folder (search results, checkpoints, report.html)' },
     { name: 'workers', type: 'int', default: 1, help: 'worker threads for the search' },
-    { name: 'json', type: 'boolean', help: 'print the report path and the search summary as JSON' },
+    jsonFlag('the report path and the search summary'),
   ],
   async run(args: ParsedArgs): Promise<number> {
     await initBackend();

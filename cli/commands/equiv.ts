@@ -12,12 +12,13 @@ import { renderSvg } from '../../probes/charts/render';
 import { analyzeEquivalence, defaultRelations, equivalenceChartSpec, EquivalenceResult } from '../../probes/equivalence';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { checkpointArg, jsonFlag } from '../flags';
 import { formatNumber, formatTable, percent } from '../format';
 
 export const equivCommand: Command = {
   name: 'equiv',
   summary: 'rank candidate algebraic relations by how many OOD answers of a checkpoint they explain',
-  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
+  positionals: checkpointArg(),
   flags: [
     { name: 'split', type: 'string', value: 'SPLIT', help: 'the OOD split to analyse (required)' },
     { name: 'id-split', type: 'string', value: 'SPLIT', help: "in-distribution split (default: the task's training split)" },
@@ -29,7 +30,7 @@ export const equivCommand: Command = {
     { name: 'seed', type: 'int', value: 'N', help: 'seed of the random ID partners', default: 0 },
     { name: 'search', type: 'boolean', default: true, help: 'skip the automatic search for unexplained outputs (saves decoding the ID split)' },
     { name: 'representation', type: 'boolean', default: true, help: 'skip the hidden-state distance check' },
-    { name: 'json', type: 'boolean', help: 'print the whole result as JSON' },
+    jsonFlag('the whole result'),
     { name: 'chart', type: 'string', value: 'FILE', help: 'write a bar chart: .svg renders it, .json writes the vega-lite spec' },
   ],
   details:

@@ -5,15 +5,16 @@ import { UsageError } from '../../lib/util/errors';
 import { EvaluationTable, setJobField, workloadNames, workloadOf, getWorkload } from '../../lib/workloads';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { checkpointArg, jsonFlag } from '../flags';
 import { formatNumber, formatTable, percent } from '../format';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: "evaluate a checkpoint on its task's splits (exact match, R² or accuracy, as its workload scores it); splits it cannot read are skipped with the reason",
-  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
+  positionals: checkpointArg(),
   flags: [
     { name: 'split', type: 'list', value: 'A,B', help: 'splits to evaluate (default: all)' },
-    { name: 'json', type: 'boolean', help: 'print JSON' },
+    jsonFlag('the evaluation'),
     { name: 'eval-tasks', type: 'int', help: 'hyperteacher checkpoints: tasks per split (default: as when trained)' },
   ],
   async run(args: ParsedArgs): Promise<number> {

@@ -4,16 +4,17 @@ import { exportTorchCheckpoint, TORCH_FORMATS, TorchFormat } from '../../lib/io/
 import { UsageError } from '../../lib/util/errors';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { checkpointArg, forceFlag, jsonFlag } from '../flags';
 
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write a checkpoint as a PyTorch state dict (safetensors)',
-  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
+  positionals: checkpointArg(),
   flags: [
     { name: 'to', type: 'string', choices: TORCH_FORMATS, help: 'names and layout to write (required)' },
     { name: 'file', type: 'string', value: 'FILE', help: 'safetensors file to write (required)', aliases: [{ name: 'out', deprecated: true }] },
-    { name: 'force', type: 'boolean', help: 'replace an existing file' },
-    { name: 'json', type: 'boolean', help: 'print the result as JSON' },
+    forceFlag('file'),
+    jsonFlag(),
   ],
   details: 'Written to a temporary name and renamed; an existing file is kept unless --force. Names: docs/checkpoints.md.',
   async run(args: ParsedArgs): Promise<number> {

@@ -9,12 +9,13 @@ import { findWorkload, workloadNames, workloadOf } from '../../lib/workloads';
 import { toSvg } from '../../probes/automata';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { checkpointArg, jsonFlag } from '../flags';
 import { formatTable, percent } from '../format';
 
 export const extractFsaCommand: Command = {
   name: 'extract-fsa',
   summary: "extract a finite-state automaton from a lookup-table model's hidden states and compare it with the ground truth",
-  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory of a sequence model trained on a lookup task' }],
+  positionals: checkpointArg('checkpoint directory of a sequence model trained on a lookup task'),
   flags: [
     { name: 'hook', type: 'string', help: "hook point whose vectors are the states (default: the model's stateHook, e.g. cells.0.hook_h)" },
     { name: 'method', type: 'string', choices: ['kmeans', 'leader'], default: 'kmeans', help: 'quantizer: k-means with k chosen by fidelity, or ε-ball leader clustering' },
@@ -23,7 +24,7 @@ export const extractFsaCommand: Command = {
     { name: 'fit', type: 'list', value: 'SPLITS', help: 'splits whose traces build the automaton (default: train)' },
     { name: 'seed', type: 'int', default: 0, help: 'k-means seed' },
     { name: 'out', type: 'string', value: 'DIR', help: 'write automaton.dot, automaton.svg and result.json here' },
-    { name: 'json', type: 'boolean', help: 'print the result as JSON' },
+    jsonFlag(),
   ],
   details: 'Fidelity compares the automaton with the network\'s own answers on every prefix of each example (the network is asked "x t_a ." and "x t_a t_b ."); truth agreement compares it with the task automaton through the learned state mapping. See docs/instruments/automata.md.',
   async run(args: ParsedArgs): Promise<number> {

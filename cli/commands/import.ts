@@ -7,6 +7,7 @@ import { UsageError } from '../../lib/util/errors';
 import { checkOutputDir } from '../../lib/util/output';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { forceFlag, jsonFlag } from '../flags';
 import { jobFromArgs, SEQUENCE_FLAGS } from './train';
 
 /** The flags `train` uses to name a task, parsed by train's own code. */
@@ -23,8 +24,8 @@ export const importCommand: Command = {
     { name: 'prefix', type: 'string', value: 'P', help: 'module prefix (torch-rnn: found from *weight_ih_l0; GPT: transformer.)' },
     ...TASK_FLAGS,
     { name: 'out', type: 'string', value: 'DIR', help: 'checkpoint directory to write (required)' },
-    { name: 'force', type: 'boolean', help: 'replace an existing checkpoint directory (never another kind of folder)' },
-    { name: 'json', type: 'boolean', help: 'print the result as JSON' },
+    forceFlag('checkpoint directory (never another kind of folder)'),
+    jsonFlag(),
   ],
   details: [
     'The architecture is read off the tensor shapes; the task is named with the same flags as `train`',

@@ -2,14 +2,15 @@
 import { readCheckpointMeta } from '../../lib/io/checkpoint';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { checkpointArg, jsonFlag } from '../flags';
 import { findWorkload } from '../../lib/workloads';
 import { formatEvaluationTable } from './eval';
 
 export const infoCommand: Command = {
   name: 'info',
   summary: 'show the model, task, seeds, training metrics, backend and versions recorded in a checkpoint',
-  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory' }],
-  flags: [{ name: 'json', type: 'boolean', help: 'print the whole complens.json' }],
+  positionals: checkpointArg(),
+  flags: [jsonFlag('the whole complens.json')],
   async run(args: ParsedArgs): Promise<number> {
     const meta = readCheckpointMeta(args.positionals[0]);
     if (args.flags.json) {

@@ -13,12 +13,13 @@ import { renderSvg } from '../../probes/charts';
 import { probeDataset, selectivityHeatmap } from '../../probes/linear';
 import { flagLabel, ParsedArgs } from '../args';
 import { Command } from '../command';
+import { checkpointArg, jsonFlag } from '../flags';
 import { formatTable } from '../format';
 
 export const probeCommand: Command = {
   name: 'probe',
   summary: 'linear probes (logistic, GroupKFold, control tasks) for ground-truth labels in a checkpoint\'s activations',
-  positionals: [{ name: '<checkpoint>', help: 'checkpoint directory of a sequence model' }],
+  positionals: checkpointArg('checkpoint directory of a sequence model'),
   flags: [
     { name: 'split', type: 'string', default: 'train', help: 'split whose examples are run' },
     { name: 'hook', type: 'list', value: 'H1,H2', help: "hook points to probe (default: the model's stateHook); 'all' probes every hook point" },
@@ -30,7 +31,7 @@ export const probeCommand: Command = {
     { name: 'seed', type: 'int', default: 0, help: 'seed of the control task' },
     { name: 'baseline', type: 'boolean', help: 'also probe an untrained model of the same architecture (random init, seed --seed + 1): what the architecture alone makes decodable' },
     { name: 'chart', type: 'string', value: 'FILE', help: 'write a hook × label selectivity heatmap (.svg or .json vega-lite spec)', aliases: [{ name: 'heatmap', deprecated: true }] },
-    { name: 'json', type: 'boolean', help: 'print the rows as JSON' },
+    jsonFlag('the rows'),
   ],
   details: 'Selectivity = probe accuracy − accuracy on a control task that gives every token prefix a random but fixed label (Hewitt & Liang 2019). Folds never put the same group in train and test. See docs/instruments/probes.md.',
   async run(args: ParsedArgs): Promise<number> {

@@ -10,6 +10,7 @@ import { checkpointVerdictSections, judge } from '../../probes/verdict';
 import { checkOutputDir, checkOutputFile, claimOutputDir } from '../../lib/util/output';
 import { flagLabel, ParsedArgs } from '../args';
 import { Command } from '../command';
+import { jsonFlag } from '../flags';
 
 export const reportCommand: Command = {
   name: 'report',
@@ -20,7 +21,7 @@ export const reportCommand: Command = {
     { name: 'charts', type: 'string', value: 'DIR', help: 'also export every chart to DIR' },
     { name: 'format', type: 'list', value: 'svg,png,json', default: 'svg,png', help: 'chart formats for --charts' },
     { name: 'analyze', type: 'int', default: 2, help: 'search folder: analyze this many kept checkpoints (the best, then typical ones)' },
-    { name: 'json', type: 'boolean', help: 'print the files written and the skipped splits as JSON' },
+    jsonFlag('the files written and the skipped splits'),
   ],
   details: 'The page needs no network: charts are rendered to inline SVG, with their vega-lite specs embedded beside them.',
   async run(args: ParsedArgs): Promise<number> {

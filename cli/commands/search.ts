@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ParsedArgs, ParsedFlags } from '../args';
 import { Command } from '../command';
+import { jsonFlag } from '../flags';
 import { runCommand } from '../run';
 import { LookupRegime } from '../../lib/tasks/lookup';
 import { UsageError } from '../../lib/util/errors';
@@ -94,7 +95,7 @@ export const searchCommand: Command = {
     { name: 'budget-models', type: 'int', value: 'N', help: 'guided: stop after this many finished models' },
     { name: 'budget-cpu-seconds', type: 'number', value: 'S', help: 'guided: stop after this much CPU time (resumes included)' },
     { name: 'log-signals', type: 'boolean', help: 'guided: log every signal of every member every round (the signal study; slower)' },
-    { name: 'json', type: 'boolean', help: 'print the summary as JSON instead of markdown' },
+    jsonFlag('the summary', 'instead of markdown'),
   ],
   details: [
     'Every model is trained with the same hyper-parameters from its own seeds, then evaluated on every split;',

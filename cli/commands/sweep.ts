@@ -14,6 +14,7 @@ import { checkOutputDir } from '../../lib/util/output';
 import { formatSeconds } from '../../lib/util/progress';
 import { flagLabel, ParsedArgs } from '../args';
 import { Command } from '../command';
+import { jsonFlag } from '../flags';
 import { formatNumber, formatTable, percent } from '../format';
 import { readJobFile } from '../config-file';
 
@@ -83,7 +84,7 @@ export const sweepCommand: Command = {
     { name: 'out', type: 'string', value: 'DIR', help: 'results directory (default: runs/sweep-<task>)' },
     { name: 'checkpoints', type: 'boolean', default: true, help: 'save each job\'s checkpoint under DIR/runs/ (--no-checkpoints to skip)' },
     { name: 'fresh', type: 'boolean', help: 'forget the rows already recorded in --out and start over' },
-    { name: 'json', type: 'boolean', help: 'print the results as JSON' },
+    jsonFlag('the results'),
   ],
   async run(args: ParsedArgs): Promise<number> {
     const f = args.flags;

@@ -12,6 +12,7 @@ import { Progress } from '../../lib/util/progress';
 import { AnyWorkload, DEFAULT_WORKLOAD, findWorkload, getWorkload, JobSections, setJobField, WorkloadFlag, WorkloadJob, workloadNames } from '../../lib/workloads';
 import { FlagSpec, ParsedArgs } from '../args';
 import { Command } from '../command';
+import { jsonFlag } from '../flags';
 import { JobFile, readJobFile } from '../config-file';
 import { formatEvaluationTable } from './eval';
 import { MODEL_KIND_FLAGS, ModelKindFlags } from './train-flags';
@@ -31,7 +32,7 @@ export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'out', type: 'string', value: 'DIR', help: 'checkpoint directory (default: runs/<workload>-<settings>-s<seed>)' },
   { name: 'save-every', type: 'int', help: 'steps between resumable saves (default: 500)' },
   { name: 'fresh', type: 'boolean', help: 'ignore any saved partial run (and a finished checkpoint of the same job) and start over' },
-  { name: 'json', type: 'boolean', help: 'print the result as JSON' },
+  jsonFlag(),
 ];
 
 /** The job field each common flag sets (unless the workload declares a flag of the same name, e.g. hyperteacher --batch). */

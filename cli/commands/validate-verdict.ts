@@ -9,6 +9,7 @@ import { checkOutputDir } from '../../lib/util/output';
 import { runVerdictValidation, ValidationSummary } from '../../probes/verdict';
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { jsonFlag } from '../flags';
 import { formatTable } from '../format';
 
 export const validateVerdictCommand: Command = {
@@ -23,7 +24,7 @@ export const validateVerdictCommand: Command = {
     { name: 'chunk', type: 'int', default: 32, help: 'models trained per population call (each row is recorded as its model is judged)' },
     { name: 'out', type: 'string', default: 'runs/verdict-validation', value: 'DIR', help: 'the run folder (run.json, results.jsonl), summary.json and summary.md' },
     { name: 'fresh', type: 'boolean', help: 'forget the models already judged in --out and start over' },
-    { name: 'json', type: 'boolean', help: 'print the rows and summaries as JSON' },
+    jsonFlag('the rows and summaries'),
   ],
   details: 'The verdict never sees the test compositions: its score uses probes and automata on training and validation data. See docs/verdict.md.',
   async run(args: ParsedArgs): Promise<number> {

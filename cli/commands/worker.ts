@@ -4,6 +4,7 @@
  */
 import { ParsedArgs } from '../args';
 import { Command } from '../command';
+import { jsonFlag } from '../flags';
 import { initBackend, backendHeader } from '../../lib/backend';
 import { UsageError } from '../../lib/util/errors';
 import { defaultTrainerName, resolveWorkerCount, runQueueWorker, validateRedisUrl } from '../../lib/search';
@@ -18,7 +19,7 @@ export const workerCommand: Command = {
     { name: 'workers', type: 'string', value: 'auto|N', default: '1', help: 'training threads in this process' },
     { name: 'lock-seconds', type: 'number', default: 30, help: 'job lock duration: a killed worker\'s job is handed to another worker after about this long' },
     { name: 'idle-exit', type: 'number', value: 'SECONDS', default: 0, help: 'exit after this many seconds without work once the queue has no waiting, delayed or active job (0 = run until stopped)' },
-    { name: 'json', type: 'boolean', help: 'print the counts of jobs done and failed as JSON on stdout when the worker stops' },
+    jsonFlag('the counts of jobs done and failed', 'on stdout when the worker stops'),
   ],
   details: [
     'Each job is one model of a search (its settings are read from Redis). Ctrl-C (or SIGTERM) stops after the jobs',
