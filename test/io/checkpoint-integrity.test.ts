@@ -16,6 +16,7 @@ import { createTransformer } from '../../lib/models/transformer';
 import { createArithmeticTask } from '../../lib/tasks/arithmetic';
 import { lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { ComplensError, describe as describeValue } from '../../lib/util/errors';
+import { expectRefusal } from '../helpers/refusal';
 
 let root: string;
 let gru: string;
@@ -51,19 +52,9 @@ const editJson = (file: string, edit: (o: any) => void) => {
 
 /** The one-line ComplensError `fn` throws, checked to name `file` and to create no tensor. */
 function refusal(fn: () => unknown, file: string, ...fragments: Array<string | RegExp>): string {
-  const before = tf.memory().numTensors;
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ComplensError);
-  const msg = (caught as Error).message;
+  const msg = expectRefusal(fn, ComplensError, ...fragments).message;
   expect(msg.startsWith(file)).toBe(true);
   expect(msg).not.toContain('\n');
-  for (const f of fragments) typeof f === 'string' ? expect(msg).toContain(f) : expect(msg).toMatch(f);
-  expect(tf.memory().numTensors).toBe(before);
   return msg;
 }
 

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backendInfo, initBackend } from '../../lib/backend';
 import { loadCheckpoint, readCheckpointMeta, saveCheckpoint } from '../../lib/io';
 import { FileFormatError } from '../../lib/util/errors';
+import { expectRefusal } from '../helpers/refusal';
 
 let root: string;
 beforeAll(async () => {
@@ -55,20 +56,8 @@ function editJson(file: string, edit: (o: any) => void): void {
   fs.writeFileSync(file, JSON.stringify(o));
 }
 
-function expectFileError(fn: () => unknown, ...fragments: Array<string | RegExp>): FileFormatError {
-  const before = tf.memory().numTensors;
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(FileFormatError);
-  const msg = (caught as Error).message;
-  for (const f of fragments) typeof f === 'string' ? expect(msg).toContain(f) : expect(msg).toMatch(f);
-  expect(tf.memory().numTensors).toBe(before); // a rejected checkpoint allocates nothing
-  return caught as FileFormatError;
-}
+const expectFileError = (fn: () => unknown, ...fragments: Array<string | RegExp>): FileFormatError =>
+  expectRefusal(fn, FileFormatError, ...fragments);
 
 describe('saveCheckpoint / loadCheckpoint', () => {
   test('round trip is bit-identical, keeps order, and leaks no tensors', () => {

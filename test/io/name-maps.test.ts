@@ -8,6 +8,7 @@ import {
   writeSafetensors,
 } from '../../lib/io';
 import { FileFormatError } from '../../lib/util/errors';
+import { expectRefusal } from '../helpers/refusal';
 
 let root: string;
 beforeAll(async () => {
@@ -39,19 +40,7 @@ function bitsEqual(a: HostTensor, b: HostTensor): void {
   expect(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength))).toBe(true);
 }
 
-function expectFileError(fn: () => unknown, ...fragments: string[]): string {
-  const before = tf.memory().numTensors;
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(FileFormatError);
-  for (const f of fragments) expect((caught as Error).message).toContain(f);
-  expect(tf.memory().numTensors).toBe(before);
-  return (caught as Error).message;
-}
+const expectFileError = (fn: () => unknown, ...fragments: string[]): string => expectRefusal(fn, FileFormatError, ...fragments).message;
 
 // ---- GPT ----
 const V = 11, P = 6, D = 8, H = 2, DH = 4, L = 2;
