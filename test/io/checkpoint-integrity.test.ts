@@ -6,7 +6,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend';
 import { loadCheckpoint, readCheckpointMeta, readSafetensors, setTrustEdited } from '../../lib/io';
 import { fsErrorDetail } from '../../lib/io/files';
