@@ -8,6 +8,7 @@ import { GruMember, GruWorkspace } from '../../lib/train/population/gru';
 import { simdKernels } from '../../lib/backend/simd/simd';
 import { lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { answerLoss, evaluateExamples } from '../../lib/train/evaluate';
+import { relErr } from '../helpers/numeric';
 
 beforeAll(() => initBackend('wasm'));
 
@@ -20,16 +21,6 @@ function member(maxRows = 64, cell: 'gru' | 'tanh' = 'gru') {
   const ws = new GruWorkspace(heap, simdKernels(heap), { vocabSize: config.vocabSize, embedSize: 16, hiddenSize: 64, maxRows, maxInputs: 9, maxTargets: 4 });
   const m = new GruMember(ws, { ...config, cell });
   return Object.assign(m, { disposeAll: () => (m.dispose(), ws.dispose()) });
-}
-
-function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-30);
 }
 
 test.each([

@@ -9,6 +9,7 @@ import { MlpMember } from '../../lib/train/population/mlp';
 import { trainMlpPopulation } from '../../lib/train/population';
 import { LabelledVectors, trainVectorModel, VectorLoss, vectorLoss, VectorTrainConfig, VectorTrainState } from '../../lib/train/vector';
 import { Rng } from '../../lib/util/random';
+import { relErr } from '../helpers/numeric';
 
 beforeAll(() => initBackend('wasm'));
 
@@ -26,16 +27,6 @@ function rows(config: MlpConfig, n: number, seed: number): LabelledVectors {
 }
 
 const weightsOf = (m: MlpModel) => Object.fromEntries(Object.entries(m.params).map(([k, v]) => [k, v.dataSync() as Float32Array]));
-
-function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-30);
-}
 
 function maxDiff(a: Record<string, Float32Array>, b: Record<string, Float32Array>): number {
   let d = 0;
