@@ -1,6 +1,6 @@
 /** Workloads: the registry (lib/workloads/registry.ts), the entry type, and the shared sequence and vector parts. */
 export * from './types';
-export { DEFAULT_WORKLOAD, findWorkload, getWorkload, registerWorkload, trainJob, unreadableSplits, workloadNames, workloadOf, workloadOfJob } from './registry';
+export { DEFAULT_WORKLOAD, findWorkload, extendWorkload, getWorkload, registerWorkload, trainJob, unreadableSplits, workloadNames, workloadOf, workloadOfJob } from './registry';
 export { sequenceOut, sequenceWorkload, resolveSequenceJob, validateSequenceModel } from './sequence';
 export type { SequenceEvaluation, SequenceWorkloadEntry, SequenceWorkloadParts } from './sequence';
 export { vectorWorkload } from './vector';

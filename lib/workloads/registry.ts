@@ -28,6 +28,14 @@ export function registerWorkload(entry: AnyWorkload): void {
   workloads.set(entry.name, entry);
 }
 
+/**
+ * Adds fields to a registered workload (an instrument's part of the entry, attached from probes/, which lib never
+ * imports): the entry is re-registered with them.
+ */
+export function extendWorkload(name: string, fields: Partial<AnyWorkload>): void {
+  registerWorkload({ ...getWorkload(name, 'workload'), ...fields } as AnyWorkload);
+}
+
 /** Names of the registered workloads (optionally only those training one kind of model), in registration order. */
 export function workloadNames(filter: ModelKindFilter = {}): string[] {
   return [...workloads.values()].filter((w) => !filter.modelKind || w.modelKind === filter.modelKind).map((w) => w.name);

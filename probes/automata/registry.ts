@@ -7,7 +7,7 @@
 import { AnyModel, SequenceModel } from '../../lib/models/types';
 import { LookupTask } from '../../lib/tasks/lookup';
 import { Task } from '../../lib/tasks/types';
-import { getWorkload, registerWorkload } from '../../lib/workloads/registry';
+import { extendWorkload } from '../../lib/workloads/registry';
 import { extractLookupAutomaton, LookupExtractionOptions, LookupExtractionResult } from './lookup-model';
 
 /** How a workload's checkpoints yield an automaton compared with the task's. */
@@ -28,7 +28,7 @@ declare module '../../lib/workloads/types' {
 
 /** Attaches an automaton extraction to a registered workload (re-registering the entry with it). */
 export function registerAutomaton(workload: string, automaton: AnyWorkloadAutomaton): void {
-  registerWorkload({ ...getWorkload(workload, 'workload'), automaton });
+  extendWorkload(workload, { automaton });
 }
 
 registerAutomaton('lookup', { extract: (model: SequenceModel, task: LookupTask, options) => extractLookupAutomaton(model, task, options) });

@@ -8,7 +8,7 @@ import { ArithmeticTask } from '../../lib/tasks/arithmetic';
 import { LookupTask } from '../../lib/tasks/lookup';
 import { SequenceTask, Task } from '../../lib/tasks/types';
 import { ComplensError } from '../../lib/util/errors';
-import { findWorkload, getWorkload, registerWorkload } from '../../lib/workloads/registry';
+import { extendWorkload, findWorkload } from '../../lib/workloads/registry';
 import { arithmeticRelations } from './arithmetic';
 import { lookupRelationsForTask } from './lookup';
 import { CandidateRelation } from './types';
@@ -23,7 +23,7 @@ declare module '../../lib/workloads/types' {
 
 /** Attaches candidate relations to a registered workload (re-registering the entry with them). */
 export function registerRelations<T extends Task>(workload: string, relations: (task: T, idSplit?: string) => CandidateRelation[]): void {
-  registerWorkload({ ...getWorkload(workload, 'workload'), relations });
+  extendWorkload(workload, { relations });
 }
 
 /**

@@ -8,7 +8,7 @@ import { LookupTask } from '../../lib/tasks/lookup';
 import { SubroutineTask } from '../../lib/tasks/subroutines';
 import { Task } from '../../lib/tasks/types';
 import { UsageError } from '../../lib/util/errors';
-import { getWorkload, registerWorkload } from '../../lib/workloads/registry';
+import { extendWorkload } from '../../lib/workloads/registry';
 import { AblationOutput, subroutineOutput, tableOutput, tablesFromTarget } from './ablation-output';
 import { MaskTrainConfig } from './config';
 import { subroutineMaskSearch } from './mask-search';
@@ -52,7 +52,7 @@ declare module '../../lib/workloads/types' {
 
 /** Attaches an ablation to a registered workload (re-registering the entry with it). */
 export function registerAblation(workload: string, ablation: AnyWorkloadAblation): void {
-  registerWorkload({ ...getWorkload(workload, 'workload'), ablation });
+  extendWorkload(workload, { ablation });
 }
 
 // Break It Down (D.6–D.9): masks for subroutine A, B or both, with the optional D.7 mask search.

@@ -8,7 +8,7 @@ import { AnyModel } from '../../lib/models/types';
 import { Section } from '../../lib/report';
 import { ArithmeticTask } from '../../lib/tasks/arithmetic';
 import { Task } from '../../lib/tasks/types';
-import { getWorkload, registerWorkload, workloadNames } from '../../lib/workloads/registry';
+import { extendWorkload, getWorkload, workloadNames } from '../../lib/workloads/registry';
 import { arithmeticCheckpointSections } from './arithmetic-report';
 import { arithmeticVerdict } from './arithmetic';
 import { hyperteacherVerdict } from './hyperteacher';
@@ -45,7 +45,7 @@ declare module '../../lib/workloads/types' {
 
 /** Attaches a verdict to a registered workload (re-registering the entry with it). */
 export function registerVerdict(workload: string, verdict: AnyWorkloadVerdict): void {
-  registerWorkload({ ...getWorkload(workload, 'workload'), verdict });
+  extendWorkload(workload, { verdict });
 }
 
 /** The verdict of a workload, or undefined when it has none. */
