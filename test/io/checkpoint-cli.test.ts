@@ -7,9 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { initBackend } from '../../lib/backend';
-import { saveModelCheckpoint } from '../../lib/io/model-checkpoint';
-import { RnnModel } from '../../lib/models/rnn';
-import { lookupTaskFromSample } from '../../lib/tasks/lookup';
+import { saveTinyGruCheckpoint } from '../helpers/tiny-checkpoint';
 
 const BIN = path.join(__dirname, '../../bin/complens');
 let root: string;
@@ -18,11 +16,8 @@ let original: string;
 beforeAll(async () => {
   await initBackend();
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'complens-ckpt-cli-'));
-  const task = lookupTaskFromSample('sample1');
-  const model = new RnnModel({ arch: 'rnn', cell: 'gru', layout: 'single', vocabSize: task.vocab.length, embedSize: 4, hiddenSize: 6, numLayers: 1 }, 1);
   original = path.join(root, 'original');
-  saveModelCheckpoint(original, model, task);
-  model.dispose();
+  saveTinyGruCheckpoint(original);
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 

@@ -10,12 +10,11 @@ import { initBackend } from '../../lib/backend';
 import { loadCheckpoint, readCheckpointMeta, readSafetensors, setTrustEdited } from '../../lib/io';
 import { fsErrorDetail } from '../../lib/io/files';
 import { loadModelCheckpoint, saveModelCheckpoint } from '../../lib/io/model-checkpoint';
-import { RnnModel } from '../../lib/models/rnn';
 import { createTransformer } from '../../lib/models/transformer';
 import { createArithmeticTask } from '../../lib/tasks/arithmetic';
-import { lookupTaskFromSample } from '../../lib/tasks/lookup';
 import { ComplensError, describe as describeValue } from '../../lib/util/errors';
 import { expectRefusal } from '../helpers/refusal';
+import { saveTinyGruCheckpoint } from '../helpers/tiny-checkpoint';
 
 let root: string;
 let gru: string;
@@ -23,11 +22,8 @@ let nano: string;
 beforeAll(async () => {
   await initBackend();
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'complens-integrity-'));
-  const task = lookupTaskFromSample('sample1');
-  const model = new RnnModel({ arch: 'rnn', cell: 'gru', layout: 'single', vocabSize: task.vocab.length, embedSize: 4, hiddenSize: 6, numLayers: 1 }, 1);
   gru = path.join(root, 'gru');
-  saveModelCheckpoint(gru, model, task);
-  model.dispose();
+  saveTinyGruCheckpoint(gru);
   const arith = createArithmeticTask({ sizes: { train: 20, test: 5, ood_4digit: 5, ood_5digit: 0, ood_mixed: 0, ood_length: 0 } });
   const t = createTransformer({ arch: 'transformer', vocabSize: 14, nLayers: 1, nHeads: 2, dModel: 8, maxLength: 15 } as never, 1);
   nano = path.join(root, 'nano');
